@@ -1,0 +1,54 @@
+#include "paracon/exact.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace paracon {
+
+std::string to_string(u128 v) {
+  if (v == 0) return "0";
+  std::string digits;
+  for (; v != 0; v /= 10) digits.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+  std::reverse(digits.begin(), digits.end());
+  return digits;
+}
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Digits to a value, saturating at any value above `cap` so that huge inputs stay bounded.
+u128 digits_value(std::string_view digits, u128 cap) {
+  u128 value = 0;
+  for (char c : digits) {
+    value = value * 10 + static_cast<unsigned>(c - '0');
+    if (value > cap) return cap + 1;
+  }
+  return value;
+}
+
+} // namespace
+
+std::uint64_t parse_count(std::string_view text, std::uint64_t max) {
+  const std::string shown = "'" + std::string(text) + "'";
+  const auto e = text.find_first_of("eE");
+  const std::string_view mantissa = text.substr(0, e);
+  const std::string_view exponent = e == std::string_view::npos ? std::string_view{} : text.substr(e + 1);
+  const auto all_digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
+  };
+  if (!text.empty() && text.front() == '-')
+    throw std::invalid_argument(shown + " is negative; a count is 0 or more");
+  if (!all_digits(mantissa) || (e != std::string_view::npos && !all_digits(exponent)))
+    throw std::invalid_argument(shown + " is not an exact integer (write 300000000, 3e8 or 10e9)");
+
+  const u128 cap = max;
+  u128 value = digits_value(mantissa, cap);
+  const u128 power = digits_value(exponent, 64); // 10^64 is beyond any cap anyway
+  for (u128 k = 0; k < power && value != 0 && value <= cap; ++k) value *= 10;
+  if (value > cap)
+    throw std::invalid_argument(shown + " is too large: the limit is " + to_string(cap));
+  return static_cast<std::uint64_t>(value);
+}
+
+} // namespace paracon

@@ -1,0 +1,64 @@
+#include "paracon/mpi.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+namespace paracon::mpi {
+namespace {
+
+// MPI_User_function adding u128 values; memcpy because MPI buffers carry no alignment promise.
+void add_u128(void* in, void* inout, int* count, MPI_Datatype*) {
+  auto* a = static_cast<const unsigned char*>(in);
+  auto* b = static_cast<unsigned char*>(inout);
+  for (int k = 0; k < *count; ++k, a += sizeof(u128), b += sizeof(u128)) {
+    u128 x, y;
+    std::memcpy(&x, a, sizeof x);
+    std::memcpy(&y, b, sizeof y);
+    y += x;
+    std::memcpy(b, &y, sizeof y);
+  }
+}
+
+} // namespace
+
+Session::Session(int& argc, char**& argv, int required) : required_(required) {
+  MPI_Init_thread(&argc, &argv, required_, &provided_);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Type_contiguous(sizeof(u128), MPI_BYTE, &u128_type_);
+  MPI_Type_commit(&u128_type_);
+  MPI_Op_create(add_u128, /*commute=*/1, &u128_sum_);
+  if (!thread_level_ok() && root())
+    std::fprintf(stderr, "error: this program needs %s but the MPI library provides only %s\n",
+                 thread_level_name(required_).c_str(), thread_level_name(provided_).c_str());
+}
+
+Session::~Session() {
+  MPI_Op_free(&u128_sum_);
+  MPI_Type_free(&u128_type_);
+  MPI_Finalize();
+}
+
+std::string thread_level_name(int level) {
+  switch (level) {
+  case MPI_THREAD_SINGLE: return "MPI_THREAD_SINGLE";
+  case MPI_THREAD_FUNNELED: return "MPI_THREAD_FUNNELED";
+  case MPI_THREAD_SERIALIZED: return "MPI_THREAD_SERIALIZED";
+  case MPI_THREAD_MULTIPLE: return "MPI_THREAD_MULTIPLE";
+  default: return "thread level " + std::to_string(level);
+  }
+}
+
+bool all_ranks(bool mine, MPI_Comm comm) {
+  int ok = mine ? 1 : 0, all = 0;
+  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_LAND, comm);
+  return all != 0;
+}
+
+double max_over_ranks(double seconds, MPI_Comm comm) {
+  double slowest = 0;
+  MPI_Allreduce(&seconds, &slowest, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return slowest;
+}
+
+} // namespace paracon::mpi
