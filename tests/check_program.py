@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Runs one of the project's programs and checks what it reports against values computed
+here, independently, with Python's exact integers.
+
+    check_program.py range_sum --n N --workers W [--mode M] [--human] -- COMMAND...
+    check_program.py bad_input --program NAME -- COMMAND...
+
+range_sum: runs COMMAND with --json (or, with --human, as a person would) and checks the sum,
+its residue mod 23, what numpy's int64 would have printed, each worker's part and partial
+sum, and the worker names. bad_input: expects exit code 2, nothing on stdout, and exactly one
+"NAME: error: ..." line on stderr (an MPI launcher may add its own lines).
+Exits 0 when everything holds; otherwise prints what did not and exits 1.
+"""
+import argparse
+import json
+import subprocess
+import sys
+
+NOTEBOOK_NAMES = ["Bar", "ba", "dos"]
+
+
+def run(command, timeout=300):
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+def fail(message, result=None):
+    print(f"FAIL: {message}")
+    if result is not None:
+        print(f"exit code {result.returncode}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}")
+    sys.exit(1)
+
+
+def worker_names(count, model):
+    prefix = "Process" if model == "mpi" else "Thread"
+    return [NOTEBOOK_NAMES[k] if k < 3 else f"{prefix}-{k + 1}" for k in range(count)]
+
+
+def numpy_int64(value):
+    """The low 64 bits as a signed integer: what an int64 accumulator is left holding."""
+    low = value % 2**64
+    return low - 2**64 if low >= 2**63 else low
+
+
+def expected_parts(n, workers, mode):
+    if mode == "replicate":
+        return [(0, n)] * workers
+    base, extra = divmod(n, workers)
+    parts, begin = [], 0
+    for k in range(workers):
+        size = base + (1 if k < extra else 0)
+        parts.append((begin, begin + size))
+        begin += size
+    return parts
+
+
+def check_range_sum(args, command):
+    total = args.n * (args.n - 1) // 2  # sum(range(n)), the closed form, in exact integers
+    if args.human:
+        result = run(command)
+        if result.returncode != 0:
+            fail("expected exit code 0", result)
+        lines = result.stdout.splitlines()
+        wanted = sorted(f"{name} {total % 23}" for name in worker_names(args.workers, "mpi" if "mpi" in " ".join(command) else "openmp"))
+        got = sorted(line for line in lines if line.split(" ")[0] in {w.split(" ")[0] for w in wanted})
+        if got != wanted:
+            fail(f"worker lines {got}, expected {wanted}", result)
+        if "Solution validates" not in lines:
+            fail("no 'Solution validates' line", result)
+        print(f"ok: {len(wanted)} worker lines '{wanted[0].split(' ')[1]}' and the verdict")
+        return
+
+    result = run(command + ["--json"])
+    if result.returncode != 0:
+        fail("expected exit code 0", result)
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError as e:
+        fail(f"stdout is not one JSON object: {e}", result)
+    model = report.get("model")
+    mode = args.mode or "serial"
+    checks = {
+        "experiment": "range_sum",
+        "mode": mode,
+        "workers": args.workers,
+        "n": args.n,
+        "sum": str(total),
+        "mod23": total % 23,
+        "expected": str(total),
+        "numpy_int64_mod23": numpy_int64(total) % 23,  # Python's % takes the divisor's sign, like np.mod
+        "valid": True,
+    }
+    for key, value in checks.items():
+        if report.get(key) != value:
+            fail(f"{key} is {report.get(key)!r}, expected {value!r}", result)
+    if not isinstance(report.get("seconds"), (int, float)) or report["seconds"] < 0:
+        fail("seconds missing or negative", result)
+    parts = expected_parts(args.n, args.workers, "replicate" if mode == "replicate" else "split")
+    names = worker_names(args.workers, model)
+    details = report.get("worker_results", [])
+    if len(details) != args.workers:
+        fail(f"{len(details)} worker results, expected {args.workers}", result)
+    for k, (detail, (begin, end), name) in enumerate(zip(details, parts, names)):
+        partial = (end * (end - 1) - begin * (begin - 1)) // 2 if end > begin else 0
+        want = {"name": name, "begin": begin, "end": end, "sum": str(partial), "mod23": partial % 23}
+        for key, value in want.items():
+            if detail.get(key) != value:
+                fail(f"worker {k} {key} is {detail.get(key)!r}, expected {value!r}", result)
+    print(f"ok: {model} {mode} n={args.n} workers={args.workers} sum={total} mod23={total % 23}")
+
+
+def check_bad_input(args, command):
+    result = run(command, timeout=60)
+    if result.returncode != 2:
+        fail("expected exit code 2", result)
+    if result.stdout.strip():
+        fail("expected nothing on stdout", result)
+    ours = [line for line in result.stderr.splitlines() if line.startswith(f"{args.program}: error: ")]
+    if len(ours) != 1:
+        fail(f"expected exactly one '{args.program}: error:' line on stderr, got {len(ours)}", result)
+    print(f"ok: exit 2, one line: {ours[0]}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("check", choices=["range_sum", "bad_input"])
+    parser.add_argument("--n", type=int)
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--mode", choices=["replicate", "split"])
+    parser.add_argument("--human", action="store_true")
+    parser.add_argument("--program")
+    argv = sys.argv[1:]
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        parser.error("the command to run goes after --")
+    split = argv.index("--")
+    args, command = parser.parse_args(argv[:split]), argv[split + 1:]
+    {"range_sum": check_range_sum, "bad_input": check_bad_input}[args.check](args, command)
+
+
+if __name__ == "__main__":
+    main()
