@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""The tour: every experiment, in every model, at the default sizes, validated, in one table.
+
+Each row is one run of a program from build/ with --json: its result, whether it validated,
+its own timing, the speedup against one worker of the same model and mode, and, where the
+notebook has one, the same computation in Python, timed now, with the C++/Python time ratio.
+
+    scripts/tour.py [--size N] [--python-size N] [--no-python] [--only EXPERIMENT]
+                    [--json [FILE]] [--csv FILE]
+
+Python is timed at a smaller size where the notebook's code would take minutes, and its time
+scaled linearly to the C++ size (the table says so): a sum over a range is linear in its length.
+
+Run it through scripts/tour, which sets up and builds first. Exit code 0 when every run
+validated, 1 otherwise.
+"""
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+TWINS = ROOT / "scripts" / "twins"
+CORES = os.cpu_count() or 1
+
+
+@dataclass
+class Run:
+    experiment: str
+    model: str                  # serial, openmp, mpi, hybrid
+    mode: str                   # the experiment's mode, or "-"
+    workers: int
+    args: list
+    twin: list = None           # the notebook's Python version: script and arguments
+    twin_label: str = ""        # what the Python version is, in a few words
+    twin_size: int = 0          # the size Python runs at
+    twin_scale: float = 1.0     # C++ size / Python size: Python's time is multiplied by it
+    work: float = 1.0           # work done relative to the one-worker run (replicate: W)
+    result: dict = field(default_factory=dict)
+
+
+# --- The experiments. Each later experiment adds a function here and a line in EXPERIMENTS. ---
+
+def range_sum_runs(size, python_size):
+    """Notebook 000, Acts 2 and 3: sum(range(0, size)) % 23 by threads, then processes."""
+    n, scale = str(size), size / python_size
+    twin = lambda model, mode, w: [str(TWINS / "range_sum.py"), str(python_size), "--model", model, "--mode", mode,
+                                   "--workers", str(w)]
+    runs = [Run("range_sum", "serial", "-", 1, [n], twin("serial", "replicate", 1), "sum(range(n))",
+                twin_size=python_size, twin_scale=scale)]
+    for model, python_model, replicate_twin, split_twin in (("openmp", "threads", 3, 2), ("mpi", "processes", 3, 2)):
+        for w in (1, 2, 3):
+            runs.append(Run("range_sum", model, "replicate", w, [n, "--mode", "replicate"], work=w,
+                            twin=twin(python_model, "replicate", w) if w == replicate_twin else None,
+                            twin_label=f"{w} {python_model}, each the whole sum", twin_size=python_size, twin_scale=scale))
+        for w in (1, 2):
+            runs.append(Run("range_sum", model, "split", w, [n, "--mode", "split"],
+                            twin=twin(python_model, "split", w) if w == split_twin else None,
+                            twin_label=f"{w} {python_model}, range split", twin_size=python_size, twin_scale=scale))
+    return runs
+
+
+def range_sum_summary(report):
+    return f"sum%23={report['mod23']}"
+
+
+EXPERIMENTS = {
+    # name: (runs(size, python_size), one-line result, default size, default Python size)
+    "range_sum": (range_sum_runs, range_sum_summary, 10**9, 10**8),
+}
+
+
+# --- Running ---
+
+def cmake_cache(name):
+    cache = BUILD / "CMakeCache.txt"
+    if cache.exists():
+        match = re.search(rf"^{name}:[A-Z]+=(.*)$", cache.read_text(), re.M)
+        if match:
+            return match.group(1)
+    return None
+
+
+def mpi_launch(workers):
+    mpiexec = cmake_cache("MPIEXEC_EXECUTABLE") or "mpiexec"
+    flag = cmake_cache("MPIEXEC_NUMPROC_FLAG") or "-n"
+    return [mpiexec, flag, str(workers)]
+
+
+def mpi_environment():
+    """Open MPI refuses to run as root, and more ranks than cores, unless told: the tour
+    tells it only when it is Open MPI and only what this machine needs."""
+    env = {}
+    try:
+        version = subprocess.run(mpi_launch(1)[:1] + ["--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return env
+    if "Open MPI" in version or "OpenRTE" in version:
+        env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+        if os.geteuid() == 0:
+            env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    return env
+
+
+def run_program(run, mpi_env):
+    binary = BUILD / run.model / run.experiment
+    env = dict(os.environ)
+    command = [str(binary)] + run.args + ["--json"]
+    if run.model in ("openmp", "hybrid"):
+        env["OMP_NUM_THREADS"] = str(run.workers)
+    if run.model in ("mpi", "hybrid"):
+        command = mpi_launch(run.workers) + command
+        env.update(mpi_env)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+        report = json.loads(done.stdout)
+        report["exit_code"] = done.returncode
+        return report
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
+        return {"valid": False, "error": f"{' '.join(command)}: {e}"}
+
+
+def run_twin(run):
+    try:
+        done = subprocess.run([sys.executable] + run.twin, capture_output=True, text=True, timeout=600)
+        return json.loads(done.stdout)["seconds"] * run.twin_scale
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError, KeyError):
+        return None
+
+
+def ratio_text(cpp, python):
+    if not cpp or not python:
+        return ""
+    return f"1/{python / cpp:.0f}" if python > cpp else f"{cpp / python:.2f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, help="problem size for every experiment (default: each one's own)")
+    parser.add_argument("--python-size", type=int, help="size the Python versions run at (default: each one's own)")
+    parser.add_argument("--no-python", action="store_true", help="skip the Python versions")
+    parser.add_argument("--only", choices=sorted(EXPERIMENTS), action="append", help="run only these experiments")
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the table as JSON (- for stdout)")
+    parser.add_argument("--csv", metavar="FILE", help="write the table as CSV")
+    args = parser.parse_args()
+
+    if not BUILD.exists():
+        sys.exit("tour: no build/ folder: run scripts/tour (it builds first) or scripts/setup")
+    quiet = args.json == "-"
+    progress = not quiet and sys.stderr.isatty()
+    mpi_env = mpi_environment()
+    rows = []
+    for name in args.only or EXPERIMENTS:
+        make_runs, summary, default_size, default_python_size = EXPERIMENTS[name]
+        size = args.size or default_size
+        for run in make_runs(size, min(size, args.python_size or default_python_size)):
+            if progress:
+                print(f"  running {run.experiment} {run.model} {run.mode} x{run.workers} ...", end="\r", file=sys.stderr, flush=True)
+            report = run_program(run, mpi_env)
+            python = run_twin(run) if run.twin and not args.no_python else None
+            rows.append((run, report, summary(report) if report.get("valid") is not None and "error" not in report else report.get("error", "?"), python))
+
+    table = []
+    for run, report, result, python in rows:
+        base = next((r for r, rep, _, _ in rows if (r.experiment, r.model, r.mode) == (run.experiment, run.model, run.mode)
+                     and r.workers == 1), None)
+        base_seconds = next((rep.get("seconds") for r, rep, _, _ in rows if r is base), None)
+        seconds = report.get("seconds")
+        speedup = base_seconds * run.work / seconds if base_seconds and seconds else None
+        table.append({
+            "experiment": run.experiment, "model": run.model, "mode": run.mode, "workers": run.workers,
+            "oversubscribed": run.workers > CORES, "result": result, "valid": bool(report.get("valid")),
+            "seconds": seconds, "speedup": speedup, "python_seconds": python,
+            "python_equivalent": run.twin_label if python else "",
+            "python_scaled_from": run.twin_size if python and run.twin_scale != 1 else None,
+            "cpp_over_python": seconds / python if python and seconds else None,
+        })
+
+    if args.json:
+        text = json.dumps({"cores": CORES, "rows": table}, indent=1)
+        if args.json == "-":
+            print(text)
+        else:
+            Path(args.json).write_text(text + "\n")
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(table[0]))
+            writer.writeheader()
+            writer.writerows(table)
+    if not quiet:
+        if progress:
+            print(" " * 60, end="\r", file=sys.stderr)
+        headers = ["experiment", "model", "mode", "workers", "result", "valid", "seconds", "speedup", "python (the notebook's code)", "C++/Python"]
+        lines = [[t["experiment"], t["model"], t["mode"], f"{t['workers']}{'*' if t['oversubscribed'] else ''}", t["result"],
+                  "yes" if t["valid"] else "NO", f"{t['seconds']:.4f}" if t["seconds"] is not None else "-",
+                  f"{t['speedup']:.2f}" if t["speedup"] else "-",
+                  f"{t['python_seconds']:.2f} s{'~' if t['python_scaled_from'] else ''}  {t['python_equivalent']}"
+                  if t["python_seconds"] else "",
+                  ratio_text(t["seconds"], t["python_seconds"])] for t in table]
+        widths = [max(len(str(x)) for x in column) for column in zip(headers, *lines)]
+        for line in [headers] + lines:
+            print("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip())
+        print(f"\nspeedup: work per second against 1 worker of the same model and mode (replicate: W workers do W sums,"
+              f"\n         so flat wall time is a speedup of W). * more workers than this machine's {CORES} cores.")
+        print("seconds: the program's own timing (MPI: the slowest rank, launch excluded).")
+        scaled = sorted({t["python_scaled_from"] for t in table if t["python_scaled_from"]})
+        if scaled:
+            print(f"python:  ~ timed at n = {', '.join(f'{s:.0e}'.replace('e+0', 'e').replace('e+', 'e') for s in scaled)} and scaled linearly to the C++ size.")
+    return 0 if all(t["valid"] for t in table) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
