@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Range-sum benchmark: the foundation issue's four figures, measured side by side in one run
+and printed as ratios (absolute times drift on a shared machine; ratios much less).
+
+  1. serial C++ range_sum against the notebook's `sum(range(N)) % 23` at N = 3e8  (target >= 100x)
+  2. OpenMP split at N = 3e9, 2 threads against 1 thread                      (target >= 1.8x)
+  3. MPI split at N = 3e9, 2 ranks against 1 rank, the program's own timing;
+     mpirun's launch time reported separately                                 (target >= 1.8x)
+  4. the exact 128-bit-safe kernel against the same SIMD loop wrapping in 64 bits
+     (target <= 1.15x), and against a plain `s += i` loop; with clang++ too, when present
+
+Uses build/ (the default portable build: no -march=native). Repetitions are interleaved and
+the median kept. Run:  bench/range_sum.py [--repetitions R] [--json FILE]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+
+
+def sci(n):
+    return f"{n:.0e}".replace("e+0", "e").replace("e+", "e")
+
+
+def cache(name):
+    text = (BUILD / "CMakeCache.txt").read_text()
+    match = re.search(rf"^{name}:[A-Z]+=(.*)$", text, re.M)
+    return match.group(1) if match else None
+
+
+def mpi_env():
+    env = dict(os.environ)
+    version = subprocess.run([cache("MPIEXEC_EXECUTABLE"), "--version"], capture_output=True, text=True).stdout
+    if "Open MPI" in version or "OpenRTE" in version:  # only Open MPI needs these, only as root
+        env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+        if os.geteuid() == 0:
+            env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    return env
+
+
+def program(command, env=None):
+    """Runs a program with --json; returns (its own seconds, wall seconds of the whole command)."""
+    start = time.perf_counter()
+    done = subprocess.run(command + ["--json"], capture_output=True, text=True, env=env, check=True)
+    wall = time.perf_counter() - start
+    report = json.loads(done.stdout)
+    if not report["valid"]:
+        sys.exit(f"bench: {' '.join(command)} did not validate")
+    return report["seconds"], wall
+
+
+def medians(runs, repetitions):
+    """runs: {name: callable returning a tuple}; interleaved repetitions; per-field medians."""
+    samples = {name: [] for name in runs}
+    for _ in range(repetitions):
+        for name, run in runs.items():
+            samples[name].append(run())
+    return {name: tuple(statistics.median(column) for column in zip(*s)) for name, s in samples.items()}
+
+
+def python_sum(n):
+    code = f"import time; t = time.perf_counter(); r = sum(range({n})) % 23; print(time.perf_counter() - t, r)"
+    seconds, residue = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    return float(seconds), int(residue)
+
+
+def kernels(binary, n, repetitions):
+    done = subprocess.run([str(binary), str(n), str(repetitions)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def clang_kernels(n, repetitions):
+    """The kernel bench built with clang++ too: does the SIMD loop survive, and what does
+    Clang do with the plain loop? (It replaces it with the closed form.)"""
+    clang = shutil.which("clang++")
+    if not clang:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        binary = Path(tmp) / "range_sum_kernels"
+        sources = [ROOT / "bench/range_sum_kernels.cpp", ROOT / "paracon/src/range_sum.cpp", ROOT / "paracon/src/exact.cpp"]
+        subprocess.run([clang, "-O3", "-std=gnu++20", "-DNDEBUG", f"-I{ROOT / 'paracon/include'}", *map(str, sources),
+                        "-o", str(binary)], check=True, capture_output=True)
+        return kernels(binary, n, repetitions)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args()
+    if not (BUILD / "CMakeCache.txt").exists():
+        sys.exit("bench: build/ is missing: run scripts/setup first")
+    if cache("PARACON_NATIVE") == "ON":
+        print("note: build/ was configured with PARACON_NATIVE=ON; the targets are for the portable build")
+    r = args.repetitions
+    small, big = 300_000_000, 3_000_000_000
+    serial, openmp, mpi = (str(BUILD / m / "range_sum") for m in ("serial", "openmp", "mpi"))
+    launch = [cache("MPIEXEC_EXECUTABLE"), cache("MPIEXEC_NUMPROC_FLAG") or "-n"]
+    env_mpi = mpi_env()
+    omp = lambda t: dict(os.environ, OMP_NUM_THREADS=str(t))
+    figures = []
+
+    print(f"== 1. serial C++ against Python's sum(range(n)) % 23, n = {sci(small)} (python: {sys.executable})")
+    py_seconds, py_residue = python_sum(small)
+    cpp = medians({"cpp": lambda: program([serial, str(small)])}, r)["cpp"][0]
+    assert py_residue == (small * (small - 1) // 2) % 23
+    figures.append(("serial C++ vs Python, n=3e8", py_seconds / cpp, ">= 100", py_seconds / cpp >= 100,
+                    f"C++ {cpp * 1e3:.1f} ms, Python {py_seconds:.2f} s"))
+
+    print(f"== 2. OpenMP split, n = {sci(big)}: 1 thread and 2 threads")
+    m = medians({t: (lambda t=t: program([openmp, str(big), "--mode", "split"], omp(t))) for t in (1, 2)}, r)
+    figures.append(("OpenMP split 2 vs 1 thread, n=3e9", m[1][0] / m[2][0], ">= 1.8", m[1][0] / m[2][0] >= 1.8,
+                    f"{m[1][0]:.3f} s / {m[2][0]:.3f} s"))
+
+    print(f"== 3. MPI split, n = {sci(big)}: 1 rank and 2 ranks")
+    m = medians({k: (lambda k=k: program(launch + [str(k), mpi, str(big), "--mode", "split"], env_mpi)) for k in (1, 2)}, r)
+    figures.append(("MPI split 2 vs 1 rank, n=3e9", m[1][0] / m[2][0], ">= 1.8", m[1][0] / m[2][0] >= 1.8,
+                    f"{m[1][0]:.3f} s / {m[2][0]:.3f} s (program's timing)"))
+    figures.append(("mpirun launch and teardown, 1 / 2 ranks", None, "", None,
+                    f"{m[1][1] - m[1][0]:.3f} s / {m[2][1] - m[2][0]:.3f} s outside the timed region"))
+
+    print("== 4. exact kernel against 64-bit wrapping loops")
+    for n in (small, big):
+        k = kernels(BUILD / "bench/range_sum_kernels", n, max(r, 5))
+        figures.append((f"exact vs wrapping SIMD loop, n={sci(n)}", k["exact_over_wrapping"], "<= 1.15",
+                        k["exact_over_wrapping"] <= 1.15, f"{k['exact_seconds'] * 1e3:.1f} ms / {k['wrapping_seconds'] * 1e3:.1f} ms"))
+        figures.append((f"plain s += i loop vs exact, n={sci(n)}", 1 / k["exact_over_plain"], "", None,
+                        f"plain loop {k['plain_seconds'] * 1e3:.1f} ms ({k['compiler']})"))
+    k = clang_kernels(small, max(r, 5))
+    if k:
+        figures.append(("clang++: exact vs wrapping SIMD loop, n=3e8", k["exact_over_wrapping"], "<= 1.15",
+                        k["exact_over_wrapping"] <= 1.15, f"exact {k['exact_seconds'] * 1e3:.1f} ms; plain loop "
+                        + ("folded to n(n-1)/2 by clang" if k["plain_folded_by_compiler"] else f"{k['plain_seconds'] * 1e3:.1f} ms")))
+
+    print()
+    width = max(len(f[0]) for f in figures)
+    for name, ratio, target, ok, detail in figures:
+        verdict = "" if ok is None else ("meets target" if ok else "BELOW TARGET")
+        shown = f"{ratio:8.2f}x" if ratio is not None else " " * 9
+        print(f"{name.ljust(width)}  {shown}  {target:7}  {verdict:12}  {detail}")
+    if args.json:
+        Path(args.json).write_text(json.dumps([dict(zip(("figure", "ratio", "target", "meets", "detail"), f)) for f in figures], indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
