@@ -48,15 +48,17 @@ int main(int argc, char** argv) {
   // The timed region
   //////////////////////////////////////////////////////////////////////////////////////////
   paracon::u128 total = 0;
+  int team = threads; // the threads we really get: OpenMP may give fewer than asked
   paracon::Stopwatch clock;
 #pragma omp parallel num_threads(threads) reduction(+ : total)
   {
     const int me = omp_get_thread_num();
+    if (me == 0) team = omp_get_num_threads();
     paracon::Stopwatch mine;
     rs::Worker& w = workers[me];
     // replicate: the whole range, as every notebook thread does; split: this thread's block.
     w.part = options.mode == rs::Mode::replicate ? paracon::Range{0, options.n}
-                                                 : paracon::block({0, options.n}, threads, me);
+                                                 : paracon::block({0, options.n}, omp_get_num_threads(), me);
     w.sum = paracon::range_sum(w.part.begin, w.part.end);
     w.seconds = mine.seconds();
     // replicate: the total is any one thread's sum (thread 0's); split: the reduction adds all.
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
     }
   }
   const double seconds = clock.seconds();
+  workers.resize(team);
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report
