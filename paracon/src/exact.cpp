@@ -30,7 +30,8 @@ u128 digits_value(std::string_view digits, u128 cap) {
 } // namespace
 
 std::uint64_t parse_count(std::string_view text, std::uint64_t max) {
-  const std::string shown = "'" + std::string(text) + "'";
+  std::string shown = "'"; // built by appending: GCC 12 warns falsely on "'" + std::string
+  shown.append(text).append("'");
   const auto e = text.find_first_of("eE");
   const std::string_view mantissa = text.substr(0, e);
   const std::string_view exponent = e == std::string_view::npos ? std::string_view{} : text.substr(e + 1);
