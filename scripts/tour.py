@@ -5,11 +5,13 @@ Each row is one run of a program from build/ with --json: its result, whether it
 its own timing, the speedup against one worker of the same model and mode, and, where the
 notebook has one, the same computation in Python, timed now, with the C++/Python time ratio.
 
-    scripts/tour.py [--size N] [--python-size N] [--no-python] [--only EXPERIMENT]
+    scripts/tour.py [--size NAME=N] [--python-size NAME=N] [--no-python] [--only NAME]
                     [--json [FILE]] [--csv FILE]
 
-Python is timed at a smaller size where the notebook's code would take minutes, and its time
-scaled linearly to the C++ size (the table says so): a sum over a range is linear in its length.
+Sizes: range_sum's n, big_power's exponent. For range_sum, Python is timed at a smaller n (its
+code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
+~: a sum over a range is linear in its length. Powers are not linear, so big_power's Python runs
+at the C++ exponent.
 
 Run it through scripts/tour, which sets up and builds first. Exit code 0 when every run
 validated, 1 otherwise.
@@ -70,9 +72,28 @@ def range_sum_summary(report):
     return f"sum%23={report['mod23']}"
 
 
+def big_power_runs(exponent, python_exponent):
+    """Notebook 001, "Utilizando multiprocess": x**10000000 for x in 1..6, map and then pool.map."""
+    e = str(exponent)
+    twin = lambda w: [str(TWINS / "big_power.py"), "--exponent", e, "--bases", "1..6", "--workers", str(w)]
+    runs = []
+    for model in ("openmp", "mpi"):
+        for w in (1, 2):
+            label = "list(map(lambda x: x**e, 1..6))" if w == 1 else f"Pool({w}).map over 1..6"
+            runs.append(Run("big_power", model, "-", w, ["--exponent", e, "--bases", "1..6"],
+                            twin=twin(w) if model == "openmp" else None, twin_label=label))
+    return runs
+
+
+def big_power_summary(report):
+    largest = max(report["results"], key=lambda r: r["digits"])
+    return f"{largest['base']}^e: {largest['digits']} digits"
+
+
 EXPERIMENTS = {
     # name: (runs(size, python_size), one-line result, default size, default Python size)
     "range_sum": (range_sum_runs, range_sum_summary, 10**9, 10**8),
+    "big_power": (big_power_runs, big_power_summary, 3 * 10**6, 3 * 10**6),
 }
 
 
@@ -134,6 +155,13 @@ def run_twin(run):
         return None
 
 
+def sized(text, parser):
+    name, _, value = text.partition("=")
+    if name not in EXPERIMENTS or not value.isdigit() or int(value) <= 0:
+        parser.error(f"'{text}': expected NAME=N with NAME one of {', '.join(EXPERIMENTS)} and N a positive integer")
+    return name, int(value)
+
+
 def ratio_text(cpp, python):
     if not cpp or not python:
         return ""
@@ -142,13 +170,15 @@ def ratio_text(cpp, python):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", type=int, help="problem size for every experiment (default: each one's own)")
-    parser.add_argument("--python-size", type=int, help="size the Python versions run at (default: each one's own)")
+    parser.add_argument("--size", action="append", default=[], metavar="NAME=N", help="an experiment's size")
+    parser.add_argument("--python-size", action="append", default=[], metavar="NAME=N",
+                        help="the size an experiment's Python version runs at")
     parser.add_argument("--no-python", action="store_true", help="skip the Python versions")
     parser.add_argument("--only", choices=sorted(EXPERIMENTS), action="append", help="run only these experiments")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the table as JSON (- for stdout)")
     parser.add_argument("--csv", metavar="FILE", help="write the table as CSV")
     args = parser.parse_args()
+    sizes, python_sizes = (dict(sized(text, parser) for text in texts) for texts in (args.size, args.python_size))
 
     if not BUILD.exists():
         sys.exit("tour: no build/ folder: run scripts/tour (it builds first) or scripts/setup")
@@ -158,8 +188,8 @@ def main():
     rows = []
     for name in args.only or EXPERIMENTS:
         make_runs, summary, default_size, default_python_size = EXPERIMENTS[name]
-        size = args.size or default_size
-        for run in make_runs(size, min(size, args.python_size or default_python_size)):
+        size = sizes.get(name, default_size)
+        for run in make_runs(size, min(size, python_sizes.get(name, default_python_size))):
             if progress:
                 print(f"  running {run.experiment} {run.model} {run.mode} x{run.workers} ...", end="\r", file=sys.stderr, flush=True)
             report = run_program(run, mpi_env)

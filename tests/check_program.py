@@ -3,11 +3,13 @@
 here, independently, with Python's exact integers.
 
     check_program.py range_sum --n N --workers W [--mode M] [--human] -- COMMAND...
+    check_program.py big_power --exponent E --bases LIST --workers W -- COMMAND...
     check_program.py bad_input --program NAME -- COMMAND...
 
 range_sum: runs COMMAND with --json (or, with --human, as a person would) and checks the sum,
 its residue mod 23, what numpy's int64 would have printed, each worker's part and partial
-sum, and the worker names. bad_input: expects exit code 2, nothing on stdout, and exactly one
+sum, and the worker names. big_power: computes every power with Python's integers and checks
+its bits, digits, first and last 20 digits and residue mod 2^61-1. bad_input: expects exit code 2, nothing on stdout, and exactly one
 "NAME: error: ..." line on stderr (an MPI launcher may add its own lines).
 Exits 0 when everything holds; otherwise prints what did not and exits 1.
 """
@@ -108,6 +110,42 @@ def check_range_sum(args, command):
     print(f"ok: {model} {mode} n={args.n} workers={args.workers} sum={total} mod23={total % 23}")
 
 
+def parse_bases(text):
+    bases = []
+    for item in text.split(","):
+        first, _, last = item.partition("..")
+        bases += list(range(int(first), int(last or first) + 1))
+    return bases
+
+
+def check_big_power(args, command):
+    sys.set_int_max_str_digits(0)  # Python 3.11 refuses to print long integers otherwise
+    result = run(command + ["--json"])
+    if result.returncode != 0:
+        fail("expected exit code 0", result)
+    report = json.loads(result.stdout)
+    bases = parse_bases(args.bases)
+    for key, value in {"experiment": "big_power", "workers": args.workers, "exponent": args.exponent,
+                       "bases": len(bases), "valid": True}.items():
+        if report.get(key) != value:
+            fail(f"{key} is {report.get(key)!r}, expected {value!r}", result)
+    results = report.get("results", [])
+    if [r.get("base") for r in results] != bases:
+        fail(f"bases reported {[r.get('base') for r in results]}, expected {bases}", result)
+    for r in results:
+        value = r["base"] ** args.exponent
+        digits = str(value)
+        want = {"bits": value.bit_length(), "digits": len(digits), "first20": digits[:20], "last20": digits[-20:],
+                "mod_m61": value % (2**61 - 1)}
+        for key, expected in want.items():
+            if r.get(key) != expected:
+                fail(f"{r['base']}^{args.exponent}: {key} is {r.get(key)!r}, expected {expected!r}", result)
+        worker = r.get("thread", r.get("rank"))
+        if not isinstance(worker, int) or not 0 <= worker < args.workers:
+            fail(f"{r['base']}^{args.exponent}: computed by worker {worker!r}, not one of {args.workers}", result)
+    print(f"ok: {len(bases)} powers with exponent {args.exponent} on {args.workers} workers, every fact exact")
+
+
 def check_bad_input(args, command):
     result = run(command, timeout=60)
     if result.returncode != 2:
@@ -122,18 +160,20 @@ def check_bad_input(args, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["range_sum", "bad_input"])
+    parser.add_argument("check", choices=["range_sum", "big_power", "bad_input"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
     parser.add_argument("--human", action="store_true")
     parser.add_argument("--program")
+    parser.add_argument("--exponent", type=int)
+    parser.add_argument("--bases")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("the command to run goes after --")
     split = argv.index("--")
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
-    {"range_sum": check_range_sum, "bad_input": check_bad_input}[args.check](args, command)
+    {"range_sum": check_range_sum, "big_power": check_big_power, "bad_input": check_bad_input}[args.check](args, command)
 
 
 if __name__ == "__main__":

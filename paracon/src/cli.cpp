@@ -31,6 +31,22 @@ CLI::Option* Cli::add_count(const std::string& name, std::uint64_t& into, const 
   return option;
 }
 
+CLI::Option* Cli::add_list(const std::string& name, std::vector<std::uint64_t>& into, const std::string& description,
+                           std::uint64_t min, std::uint64_t max) {
+  auto* option = app_.add_option_function<std::string>(
+      name,
+      [&into, name, min, max](const std::string& text) {
+        try {
+          into = parse_list(text, min, max);
+        } catch (const std::invalid_argument& e) {
+          throw CLI::ValidationError(name, e.what());
+        }
+      },
+      description);
+  option->type_name("LIST");
+  return option;
+}
+
 std::optional<int> Cli::parse(int argc, char** argv, bool speak) {
   try {
     app_.parse(argc, argv);

@@ -52,4 +52,32 @@ std::uint64_t parse_count(std::string_view text, std::uint64_t max) {
   return static_cast<std::uint64_t>(value);
 }
 
+std::vector<std::uint64_t> parse_list(std::string_view text, std::uint64_t min, std::uint64_t max,
+                                      std::size_t max_items) {
+  std::vector<std::uint64_t> items;
+  const auto in_bounds = [&](std::string_view t) {
+    const std::uint64_t v = parse_count(t, max);
+    if (v < min) throw std::invalid_argument("'" + std::string(t) + "' is too small: the least is " + std::to_string(min));
+    return v;
+  };
+  if (text.empty()) throw std::invalid_argument("the list is empty");
+  while (true) {
+    const auto comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    const auto dots = item.find("..");
+    const std::uint64_t first = in_bounds(item.substr(0, dots));
+    const std::uint64_t last = dots == std::string_view::npos ? first : in_bounds(item.substr(dots + 2));
+    if (last < first) throw std::invalid_argument("'" + std::string(item) + "' is an empty range");
+    if (last - first >= max_items - std::min(items.size(), max_items))
+      throw std::invalid_argument("the list has more than " + std::to_string(max_items) + " items");
+    for (std::uint64_t v = first;; ++v) {
+      items.push_back(v);
+      if (v == last) break;
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return items;
+}
+
 } // namespace paracon

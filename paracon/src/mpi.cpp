@@ -61,4 +61,13 @@ double max_over_ranks(double seconds, MPI_Comm comm) {
   return slowest;
 }
 
+std::uint64_t sum_on_node(std::uint64_t mine, MPI_Comm comm) {
+  MPI_Comm node;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  std::uint64_t total = 0;
+  MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, node);
+  MPI_Comm_free(&node);
+  return total;
+}
+
 } // namespace paracon::mpi

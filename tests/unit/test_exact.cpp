@@ -60,3 +60,14 @@ TEST(Exact, ParseErrorsAreOneLineAndNameTheText) {
     EXPECT_EQ(what.find('\n'), std::string::npos);
   }
 }
+
+TEST(Exact, ListsOfCountsAndRanges) {
+  using V = std::vector<std::uint64_t>;
+  EXPECT_EQ(paracon::parse_list("1..6", 1, 100), (V{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(paracon::parse_list("2,3,5", 1, 100), (V{2, 3, 5}));
+  EXPECT_EQ(paracon::parse_list("1..3,10,1e1", 1, 100), (V{1, 2, 3, 10, 10}));
+  EXPECT_EQ(paracon::parse_list("7..7", 1, 100), (V{7}));
+  for (const char* bad : {"", ",", "1,", ",1", "3..1", "0", "1..", "..3", "1...3", "x", "1.5", "101", "1..200"})
+    EXPECT_THROW(paracon::parse_list(bad, 1, 100), std::invalid_argument) << bad;
+  EXPECT_THROW(paracon::parse_list("1..2000", 1, 10000, 1000), std::invalid_argument);
+}

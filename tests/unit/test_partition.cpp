@@ -45,3 +45,26 @@ TEST(Partition, LargestRangesDoNotOverflow) {
   EXPECT_EQ(block(whole, 3, 2).end, 1ull << 63);
   EXPECT_EQ(block(whole, 3, 0).size() + block(whole, 3, 1).size() + block(whole, 3, 2).size(), 1ull << 63);
 }
+
+TEST(Schedule, LargestFirstGoesToTheLeastLoadedWorker) {
+  // The notebook's powers, roughly: 1^e and 2^e cost nothing, 5^e the most.
+  const std::vector<double> costs{0, 0, 1.6, 0, 2.3, 1.6};
+  EXPECT_EQ(paracon::largest_first(costs), (std::vector<std::size_t>{4, 2, 5, 0, 1, 3}));
+  const auto owner = paracon::lpt_assign(costs, 2);
+  EXPECT_EQ(owner[4], 0); // the largest to worker 0
+  EXPECT_EQ(owner[2], 1); // the next to the idle worker
+  EXPECT_EQ(owner[5], 1); // then to the least loaded (1.6 < 2.3)
+  EXPECT_EQ(paracon::lpt_assign(costs, 1), std::vector<int>(6, 0));
+  for (int o : paracon::lpt_assign(costs, 8)) EXPECT_LT(o, 8);
+}
+
+TEST(Schedule, DynamicMakespanOfTheSleepList) {
+  // dormir(1..4): 10 s in series; static halves on 2 workers give 7, dynamic in order 6,
+  // longest first 5, which is the best possible (total / 2).
+  const std::vector<double> sleeps{1, 2, 3, 4};
+  EXPECT_DOUBLE_EQ(paracon::dynamic_makespan(sleeps, {0, 1, 2, 3}, 1), 10);
+  EXPECT_DOUBLE_EQ(paracon::dynamic_makespan(sleeps, {0, 1, 2, 3}, 2), 6);
+  EXPECT_DOUBLE_EQ(paracon::dynamic_makespan(sleeps, paracon::largest_first(sleeps), 2), 5);
+  EXPECT_DOUBLE_EQ(paracon::dynamic_makespan(sleeps, {0, 1, 2, 3}, 4), 4);
+  EXPECT_DOUBLE_EQ(paracon::dynamic_makespan(sleeps, {0, 1, 2, 3}, 7), 4);
+}

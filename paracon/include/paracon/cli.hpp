@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -32,6 +33,10 @@ public:
   // "-1" or "1e19" are refused with a clear line. `min` refuses zero where it is meaningless.
   CLI::Option* add_count(const std::string& name, std::uint64_t& into, const std::string& description,
                          std::uint64_t min = 0, std::uint64_t max = max_count);
+
+  // A list argument (--bases 1..6): parsed by parse_list.
+  CLI::Option* add_list(const std::string& name, std::vector<std::uint64_t>& into, const std::string& description,
+                        std::uint64_t min, std::uint64_t max);
 
   // Parses argv. Returns nothing when the program should go on; otherwise the exit code:
   // 0 after --help, 2 after bad input (one line on stderr). Prints only when `speak`.

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace paracon {
 
@@ -21,5 +22,11 @@ std::string to_string(u128 v);
 // digits ("3e8", "10e9"). Signs, spaces, fractions ("1.5e3"), trailing text and values above
 // `max` are refused with std::invalid_argument, whose what() is one line naming the text.
 std::uint64_t parse_count(std::string_view text, std::uint64_t max = max_count);
+
+// Parses a list of counts: items separated by commas, each a count or a range "a..b" with both
+// ends included ("1..6", "2,3,5", "1..3,10"). Each count lies in [min, max]; at most
+// `max_items` items in all. Refusals as parse_count's.
+std::vector<std::uint64_t> parse_list(std::string_view text, std::uint64_t min, std::uint64_t max,
+                                      std::size_t max_items = 1000000);
 
 } // namespace paracon

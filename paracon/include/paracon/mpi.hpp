@@ -48,4 +48,8 @@ bool all_ranks(bool mine, MPI_Comm comm = MPI_COMM_WORLD);
 // The slowest rank's time, known on every rank: a parallel run takes as long as its last rank.
 double max_over_ranks(double seconds, MPI_Comm comm = MPI_COMM_WORLD);
 
+// The sum of `mine` over the ranks that share this rank's node (MPI_COMM_TYPE_SHARED): what the
+// ranks of one machine need of its memory together.
+std::uint64_t sum_on_node(std::uint64_t mine, MPI_Comm comm = MPI_COMM_WORLD);
+
 } // namespace paracon::mpi

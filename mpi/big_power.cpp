@@ -1,0 +1,99 @@
+// big_power (MPI): the notebook's Pool over x**10000000, with the bases dealt to ranks by cost.
+//
+// Mirrors notebook 001, "Utilizando multiprocess": `pool.map(lambda x: x**10000000, [1..6])`,
+// 15.6 s in series and 6.2 s with the Pool. Python's big integers become GMP's mpz_ui_pow_ui.
+//
+// Teaches static load balance. The powers cost very different amounts (2^e and 4^e are shifts,
+// 6^e is the largest), so dealing them out in turn would leave ranks idle. Every rank applies
+// the same longest-processing-time rule to the same cost estimates and so knows, without a
+// message, which powers are its own. Each rank then reads its powers' facts, and MPI_Gatherv
+// collects them on rank 0: the counts differ per rank, and every rank knows them.
+//
+// Usage: mpirun -n 2 big_power [--exponent E] [--bases LIST] [--json] [--help]
+
+#include <vector>
+
+#include <mpi.h>
+
+#include "paracon/big_power_experiment.hpp"
+#include "paracon/mpi.hpp"
+#include "paracon/partition.hpp"
+#include "paracon/system.hpp"
+
+namespace bp = paracon::big_power_experiment;
+using paracon::big_power::Facts;
+
+int main(int argc, char** argv) {
+  paracon::mpi::Session mpi(argc, argv); // MPI_Init_thread; MPI_Finalize when main returns
+  const int rank = mpi.rank(), ranks = mpi.size();
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Read and check the parameters (every rank the same verdict; rank 0 speaks), deal out the
+  // powers, and check that each node can hold what its ranks will compute
+  //////////////////////////////////////////////////////////////////////////////////////////
+  bp::Options options;
+  paracon::Cli cli("big_power", "base^exponent for many bases with GMP, over MPI ranks (mpirun -n RANKS)");
+  bp::add_options(cli, options);
+  if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
+
+  const std::vector<int> owner = paracon::lpt_assign(bp::costs(options), ranks);
+  std::vector<std::size_t> mine;
+  for (std::size_t i = 0; i < owner.size(); ++i)
+    if (owner[i] == rank) mine.push_back(i);
+
+  const std::uint64_t node_needs = paracon::mpi::sum_on_node(bp::bytes_needed(options, mine, 1));
+  const auto refusal = bp::memory_refusal(node_needs, paracon::available_memory());
+  if (!paracon::mpi::all_ranks(!refusal)) {
+    if (mpi.root()) paracon::print_error("big_power", refusal.value_or("another node lacks the memory for its powers"));
+    return paracon::exit_usage;
+  }
+  paracon::Report report("big_power", "mpi", cli.json());
+  if (mpi.root())
+    report.print_title(std::to_string(options.bases.size()) + " powers with exponent " +
+                       std::to_string(options.exponent) + ", " + std::to_string(ranks) + " ranks");
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // The timed region: each rank computes its own powers
+  //////////////////////////////////////////////////////////////////////////////////////////
+  std::vector<mpz_class> powers(mine.size());
+  std::vector<double> power_seconds(mine.size());
+  MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
+  const double start = MPI_Wtime();
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    const double t = MPI_Wtime();
+    powers[k] = paracon::big_power::power(options.bases[mine[k]], options.exponent);
+    power_seconds[k] = MPI_Wtime() - t;
+  }
+  const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // the slowest rank
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Analyse and report: each rank reads its facts; MPI_Gatherv brings them to rank 0
+  //////////////////////////////////////////////////////////////////////////////////////////
+  std::vector<Facts> my_facts;
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    Facts f = paracon::big_power::read_facts(powers[k], options.bases[mine[k]], options.exponent);
+    f.power_seconds = power_seconds[k];
+    f.worker = rank;
+    my_facts.push_back(f);
+    powers[k] = 0;
+  }
+  // Every rank knows every rank's count from `owner`: counts and displacements in bytes.
+  std::vector<int> counts(ranks, 0), displacements(ranks, 0);
+  for (int r : owner) counts[r] += sizeof(Facts);
+  for (int r = 1; r < ranks; ++r) displacements[r] = displacements[r - 1] + counts[r - 1];
+  std::vector<Facts> gathered(mpi.root() ? owner.size() : 0);
+  MPI_Gatherv(my_facts.data(), static_cast<int>(my_facts.size() * sizeof(Facts)), MPI_BYTE, gathered.data(),
+              counts.data(), displacements.data(), MPI_BYTE, 0, MPI_COMM_WORLD);
+
+  if (mpi.root()) {
+    std::vector<Facts> facts(gathered.size()); // back from rank order to the order of the bases
+    std::size_t next = 0;
+    for (int r = 0; r < ranks; ++r)
+      for (std::size_t i = 0; i < owner.size(); ++i)
+        if (owner[i] == r) facts[i] = gathered[next++];
+    bp::report(report, options, facts, ranks, "rank", seconds);
+    report.print();
+  }
+  const bool valid = paracon::mpi::all_ranks(!mpi.root() || report.valid());
+  return valid ? paracon::exit_validated : paracon::exit_failed;
+}
