@@ -8,7 +8,7 @@ notebook has one, the same computation in Python, timed now, with the C++/Python
     scripts/tour.py [--size NAME=N] [--python-size NAME=N] [--no-python] [--only NAME]
                     [--json [FILE]] [--csv FILE]
 
-Sizes: range_sum's n, big_power's exponent. For range_sum, Python is timed at a smaller n (its
+Sizes: range_sum's n, big_power's exponent, factorial's n. For range_sum, Python is timed at a smaller n (its
 code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
 ~: a sum over a range is linear in its length. Powers are not linear, so big_power's Python runs
 at the C++ exponent.
@@ -85,6 +85,20 @@ def big_power_runs(exponent, python_exponent):
     return runs
 
 
+def factorial_runs(n, python_n):
+    """Notebook 001, "Nem todos os loops podem ser paralelos": fatorial *= x, as a reduction."""
+    runs = []
+    for model in ("openmp", "mpi"):
+        for w in (1, 2):
+            twin = [str(TWINS / "factorial.py"), str(n)] if (model, w) == ("openmp", 1) else None
+            runs.append(Run("factorial", model, "-", w, [str(n)], twin=twin, twin_label="for x in 1..n: fatorial *= x"))
+    return runs
+
+
+def factorial_summary(report):
+    return f"{report['digits']} digits, {report['trailing_zeros']} zeros"
+
+
 def big_power_summary(report):
     largest = max(report["results"], key=lambda r: r["digits"])
     return f"{largest['base']}^e: {largest['digits']} digits"
@@ -92,8 +106,9 @@ def big_power_summary(report):
 
 EXPERIMENTS = {
     # name: (runs(size, python_size), one-line result, default size, default Python size)
-    "range_sum": (range_sum_runs, range_sum_summary, 10**9, 10**8),
+    "range_sum": (range_sum_runs, range_sum_summary, 10**9, 5 * 10**7),
     "big_power": (big_power_runs, big_power_summary, 3 * 10**6, 3 * 10**6),
+    "factorial": (factorial_runs, factorial_summary, 10**5, 10**5),
 }
 
 

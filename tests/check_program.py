@@ -4,12 +4,15 @@ here, independently, with Python's exact integers.
 
     check_program.py range_sum --n N --workers W [--mode M] [--human] -- COMMAND...
     check_program.py big_power --exponent E --bases LIST --workers W -- COMMAND...
+    check_program.py factorial --n N --steps K --workers W [--loop] -- COMMAND...
     check_program.py bad_input --program NAME -- COMMAND...
 
 range_sum: runs COMMAND with --json (or, with --human, as a person would) and checks the sum,
 its residue mod 23, what numpy's int64 would have printed, each worker's part and partial
 sum, and the worker names. big_power: computes every power with Python's integers and checks
-its bits, digits, first and last 20 digits and residue mod 2^61-1. bad_input: expects exit code 2, nothing on stdout, and exactly one
+its bits, digits, first and last 20 digits and residue mod 2^61-1. factorial: math.factorial's
+digits, trailing zeros and residue, and the recurrence in order and as the naive parallel loop
+must get it wrong. bad_input: expects exit code 2, nothing on stdout, and exactly one
 "NAME: error: ..." line on stderr (an MPI launcher may add its own lines).
 Exits 0 when everything holds; otherwise prints what did not and exits 1.
 """
@@ -146,6 +149,41 @@ def check_big_power(args, command):
     print(f"ok: {len(bases)} powers with exponent {args.exponent} on {args.workers} workers, every fact exact")
 
 
+def check_factorial(args, command):
+    sys.set_int_max_str_digits(0)
+    import math
+    result = run(command + ["--json"] + (["--loop"] if args.loop else []))
+    if result.returncode != 0:
+        fail("expected exit code 0", result)
+    report = json.loads(result.stdout)
+    value = math.factorial(args.n)
+    digits = str(value)
+    m61 = 2**61 - 1
+
+    def iterate(steps):
+        x = 2
+        for _ in range(steps):
+            x = (x * x + 1) % m61
+        return x
+
+    last_block = expected_parts(args.steps, args.workers, "split")[-1]
+    serial, naive = iterate(args.steps), iterate(last_block[1] - last_block[0])
+    want = {"experiment": "factorial", "workers": args.workers, "n": args.n, "digits": len(digits),
+            "trailing_zeros": len(digits) - len(digits.rstrip("0")), "mod_m61": value % m61, "steps": args.steps,
+            "recurrence": str(serial), "recurrence_naive": str(naive), "naive_is_wrong": serial != naive, "valid": True}
+    if len(digits) <= 50:
+        want["value"] = digits
+    for key, expected in want.items():
+        if report.get(key) != expected:
+            fail(f"{key} is {report.get(key)!r}, expected {expected!r}", result)
+    if args.workers > 1 and args.steps >= args.workers and serial == naive:
+        fail("the naive parallel recurrence should be wrong with several workers", result)
+    if args.loop and not isinstance(report.get("loop_seconds"), float):
+        fail("--loop given but no loop_seconds", result)
+    print(f"ok: {args.n}! ({len(digits)} digits) on {args.workers} workers; naive recurrence "
+          f"{'wrong, as it must be' if serial != naive else 'right (one worker)'}")
+
+
 def check_bad_input(args, command):
     result = run(command, timeout=60)
     if result.returncode != 2:
@@ -160,7 +198,7 @@ def check_bad_input(args, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["range_sum", "big_power", "bad_input"])
+    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "bad_input"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -168,12 +206,16 @@ def main():
     parser.add_argument("--program")
     parser.add_argument("--exponent", type=int)
     parser.add_argument("--bases")
+    parser.add_argument("--steps", type=int)
+    parser.add_argument("--loop", action="store_true")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("the command to run goes after --")
     split = argv.index("--")
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
-    {"range_sum": check_range_sum, "big_power": check_big_power, "bad_input": check_bad_input}[args.check](args, command)
+    checks = {"range_sum": check_range_sum, "big_power": check_big_power, "factorial": check_factorial,
+              "bad_input": check_bad_input}
+    checks[args.check](args, command)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace paracon::mpi {
 namespace {
@@ -68,6 +69,25 @@ std::uint64_t sum_on_node(std::uint64_t mine, MPI_Comm comm) {
   MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, node);
   MPI_Comm_free(&node);
   return total;
+}
+
+void send_mpz(const mpz_class& value, int destination, int tag, MPI_Comm comm) {
+  std::size_t count = 0;
+  std::vector<std::uint64_t> limbs((mpz_sizeinbase(value.get_mpz_t(), 2) + 63) / 64);
+  mpz_export(limbs.data(), &count, -1, sizeof(std::uint64_t), 0, 0, value.get_mpz_t());
+  MPI_Send(limbs.data(), static_cast<int>(count), MPI_UINT64_T, destination, tag, comm);
+}
+
+mpz_class receive_mpz(int source, int tag, MPI_Comm comm) {
+  MPI_Status status;
+  MPI_Probe(source, tag, comm, &status);
+  int count = 0;
+  MPI_Get_count(&status, MPI_UINT64_T, &count);
+  std::vector<std::uint64_t> limbs(count);
+  MPI_Recv(limbs.data(), count, MPI_UINT64_T, source, tag, comm, MPI_STATUS_IGNORE);
+  mpz_class value;
+  mpz_import(value.get_mpz_t(), limbs.size(), -1, sizeof(std::uint64_t), 0, 0, limbs.data());
+  return value;
 }
 
 } // namespace paracon::mpi

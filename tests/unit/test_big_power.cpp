@@ -60,3 +60,43 @@ TEST(BigPower, MemoryRefusalNamesWhatIsNeeded) {
   EXPECT_NE(refusal->find("24.0 GiB"), std::string::npos);
   EXPECT_FALSE(paracon::big_power_experiment::memory_refusal(1000, 24ull << 30));
 }
+
+#include "paracon/factorial.hpp"
+
+namespace fac = paracon::factorial;
+
+TEST(Factorial, TreeAndLoopAgreeWithGmp) {
+  for (std::uint64_t n : {0u, 1u, 5u, 16u, 17u, 1000u, 20011u}) {
+    mpz_class gmp;
+    mpz_fac_ui(gmp.get_mpz_t(), n);
+    EXPECT_EQ(fac::tree_product(1, n + 1), gmp) << n;
+    EXPECT_EQ(fac::loop_product(1, n + 1), gmp) << n;
+  }
+  EXPECT_EQ(fac::tree_product(7, 3), 1); // empty
+}
+
+TEST(Factorial, FactsAndTheirChecks) {
+  const mpz_class value = fac::tree_product(1, 1001);
+  const auto f = fac::read_facts(value, 1000);
+  EXPECT_EQ(f.digits, 2568u);
+  EXPECT_EQ(f.trailing_zeros, 249u);
+  EXPECT_EQ(fac::legendre_zeros(1000), 249u);
+  EXPECT_EQ(fac::legendre_zeros(1000000), 249998u);
+  EXPECT_EQ(fac::check(f, value), "");
+  auto wrong = f;
+  wrong.trailing_zeros += 1;
+  EXPECT_NE(fac::check(wrong, value), "");
+  wrong = f;
+  wrong.digits -= 1;
+  EXPECT_NE(fac::check(wrong, value), "");
+  EXPECT_NE(fac::check(f, value + 1), "");
+  EXPECT_STREQ(fac::read_facts(fac::tree_product(1, 6), 5).value, "120");
+}
+
+TEST(Factorial, RecurrenceAgreesWithGmpAndCannotBeSplit) {
+  EXPECT_EQ(fac::iterate(2, 0), 2u);
+  EXPECT_EQ(fac::iterate(2, 3), 677u); // 2 -> 5 -> 26 -> 677
+  EXPECT_EQ(fac::iterate(2, 100000), fac::iterate_gmp(2, 100000));
+  // Starting the second half from x_0 instead of x_{K/2} gives another value.
+  EXPECT_NE(fac::iterate(2, 50000), fac::iterate(2, 100000));
+}

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include <gmpxx.h>
 #include <mpi.h>
 
 #include "paracon/exact.hpp"
@@ -51,5 +52,10 @@ double max_over_ranks(double seconds, MPI_Comm comm = MPI_COMM_WORLD);
 // The sum of `mine` over the ranks that share this rank's node (MPI_COMM_TYPE_SHARED): what the
 // ranks of one machine need of its memory together.
 std::uint64_t sum_on_node(std::uint64_t mine, MPI_Comm comm = MPI_COMM_WORLD);
+
+// A GMP integer of any size, as 64-bit limbs: MPI_Send, and MPI_Probe + MPI_Get_count +
+// MPI_Recv, so the receiver learns the size from the message itself.
+void send_mpz(const mpz_class& value, int destination, int tag, MPI_Comm comm = MPI_COMM_WORLD);
+mpz_class receive_mpz(int source, int tag, MPI_Comm comm = MPI_COMM_WORLD);
 
 } // namespace paracon::mpi

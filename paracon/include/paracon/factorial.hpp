@@ -1,0 +1,47 @@
+// The factorial of notebook 001 ("Nem todos os loops podem ser paralelos": `fatorial *= x`),
+// and the recurrence that really cannot be split.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <gmpxx.h>
+
+namespace paracon::factorial {
+
+// The notebook's loop: product *= x for x = begin, ..., end - 1, one small factor at a time.
+// Each step multiplies a huge number by a small one: quadratic in all.
+mpz_class loop_product(std::uint64_t begin, std::uint64_t end);
+
+// The same product as a balanced tree: the two halves' products, then one multiplication of
+// numbers of similar size, where GMP's fast algorithms pay off. Empty ranges give 1.
+mpz_class tree_product(std::uint64_t begin, std::uint64_t end);
+
+// Facts about n!, read off the number. Trivially copyable.
+struct Facts {
+  std::uint64_t n = 0;
+  std::uint64_t digits = 0;         // exact decimal length
+  std::uint64_t trailing_zeros = 0; // counted by dividing out tens
+  std::uint64_t mod_m61 = 0;        // residue modulo 2^61 - 1
+  char value[51] = {};              // the number itself when it has at most 50 digits
+};
+Facts read_facts(const mpz_class& value, std::uint64_t n);
+
+// Checks facts by independent methods: n! from GMP's own mpz_fac_ui must be the same number;
+// trailing zeros by Legendre's formula (sum of floor(n / 5^k)); the residue by multiplying
+// 1..n modulo 2^61 - 1 in 128-bit arithmetic; the length by MPFR's log-gamma. Returns why
+// not, or an empty string.
+std::string check(const Facts& facts, const mpz_class& value);
+
+// Legendre's formula: the exponent of 5 in n!, and so its trailing zeros.
+std::uint64_t legendre_zeros(std::uint64_t n);
+
+// The recurrence x_{k+1} = f(x_k) = (x_k^2 + 1) mod (2^61 - 1), from x_0 = 2: each step needs
+// the one before, so it cannot be divided among workers.
+std::uint64_t step(std::uint64_t x);
+// x_k after `steps` steps from x0, in order.
+std::uint64_t iterate(std::uint64_t x0, std::uint64_t steps);
+// The same with GMP arithmetic: the independent check of iterate.
+std::uint64_t iterate_gmp(std::uint64_t x0, std::uint64_t steps);
+
+} // namespace paracon::factorial

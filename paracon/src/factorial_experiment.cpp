@@ -1,0 +1,61 @@
+#include "paracon/factorial_experiment.hpp"
+
+#include <cmath>
+
+#include "paracon/system.hpp"
+
+namespace paracon::factorial_experiment {
+
+void add_options(Cli& cli, Options& options) {
+  cli.add_count("N", options.n, "Compute N! (the notebook's 5; 1e6 and more work)", 0, std::uint64_t{1} << 32);
+  cli.add_count("--steps", options.steps, "Steps of the recurrence x_{k+1} = (x_k^2 + 1) mod (2^61 - 1)", 0,
+                std::uint64_t{1} << 40);
+  cli.app().add_flag("--loop", options.loop,
+                     "Also time the notebook's loop, one factor at a time (quadratic: slow beyond N = 3e5)");
+}
+
+std::optional<std::string> memory_refusal(const Options& options, int workers) {
+  // log2(n!) ~ n log2(n) - n log2(e): the result's bits. The product tree holds about three
+  // numbers of that size at its last step, and each worker's part on the way.
+  const double n = static_cast<double>(options.n);
+  const double bytes = n < 2 ? 8 : (n * std::log2(n) - n * std::log2(std::exp(1.0))) / 8;
+  const double needed = bytes * (3 + 1.0 / std::max(workers, 1));
+  const std::uint64_t available = available_memory();
+  if (available == 0 || needed <= static_cast<double>(available)) return std::nullopt;
+  return std::to_string(options.n) + "! needs about " + format_bytes(needed) + " of memory, " +
+         format_bytes(static_cast<double>(available)) + " is available";
+}
+
+void report(Report& report, const Options& options, const mpz_class& value, int workers, double seconds,
+            double loop_seconds, const Recurrence& recurrence) {
+  const factorial::Facts f = factorial::read_facts(value, options.n);
+  Stopwatch gmp_clock;
+  std::string why = factorial::check(f, value); // includes GMP's own mpz_fac_ui
+  const double check_seconds = gmp_clock.seconds();
+  if (why.empty() && recurrence.serial != factorial::iterate_gmp(2, options.steps))
+    why = "the recurrence in order differs from the same recurrence in GMP arithmetic";
+  if (why.empty() && recurrence.naive != factorial::iterate(2, recurrence.last_block))
+    why = "the naive parallel loop did not give what its mistake predicts";
+
+  report.add("workers", workers).add("n", options.n);
+  if (f.digits <= 50) report.add("value", std::string(f.value), "n!");
+  report.add("digits", f.digits)
+      .add("trailing_zeros", f.trailing_zeros, "trailing zeros",
+           std::to_string(f.trailing_zeros) + " (Legendre: " + std::to_string(factorial::legendre_zeros(options.n)) + ")")
+      .add("mod_m61", f.mod_m61, "mod 2^61-1")
+      .add("seconds", seconds, "seconds", std::to_string(seconds) + " (product tree and reduction)");
+  if (loop_seconds >= 0)
+    report.add("loop_seconds", loop_seconds, "notebook loop", std::to_string(loop_seconds) + " s on one worker");
+  report.add("check_seconds", check_seconds, "checks", std::to_string(check_seconds) + " s, GMP's mpz_fac_ui among them")
+      .add("steps", options.steps, "recurrence steps")
+      .add("recurrence", std::to_string(recurrence.serial), "x_K in order")
+      .add("recurrence_naive", std::to_string(recurrence.naive), "x_K naive loop",
+           std::to_string(recurrence.naive) + (recurrence.naive == recurrence.serial
+                                                    ? " (right: one worker, or the last one started at 0)"
+                                                    : " (WRONG, as it must be: the last worker started from x_0)"))
+      .add("naive_is_wrong", recurrence.naive != recurrence.serial, "naive is wrong",
+           recurrence.naive != recurrence.serial ? "yes" : "no");
+  report.verdict(why.empty(), why);
+}
+
+} // namespace paracon::factorial_experiment
