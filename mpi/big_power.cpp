@@ -7,7 +7,7 @@
 // 6^e is the largest), so dealing them out in turn would leave ranks idle. Every rank applies
 // the same longest-processing-time rule to the same cost estimates and so knows, without a
 // message, which powers are its own. Each rank then reads its powers' facts, and MPI_Gatherv
-// collects them on rank 0: the counts differ per rank, and every rank knows them.
+// collects them on rank 0: the counts differ per rank, and every rank knows them from the rule.
 //
 // Usage: mpirun -n 2 big_power [--exponent E] [--bases LIST] [--json] [--help]
 
@@ -77,20 +77,9 @@ int main(int argc, char** argv) {
     my_facts.push_back(f);
     powers[k] = 0;
   }
-  // Every rank knows every rank's count from `owner`: counts and displacements in bytes.
-  std::vector<int> counts(ranks, 0), displacements(ranks, 0);
-  for (int r : owner) counts[r] += sizeof(Facts);
-  for (int r = 1; r < ranks; ++r) displacements[r] = displacements[r - 1] + counts[r - 1];
-  std::vector<Facts> gathered(mpi.root() ? owner.size() : 0);
-  MPI_Gatherv(my_facts.data(), static_cast<int>(my_facts.size() * sizeof(Facts)), MPI_BYTE, gathered.data(),
-              counts.data(), displacements.data(), MPI_BYTE, 0, MPI_COMM_WORLD);
-
+  // Back to rank 0 in the order of the bases, through MPI_Gatherv (see paracon/mpi.hpp).
+  const std::vector<Facts> facts = paracon::mpi::gather_by_owner(my_facts, owner);
   if (mpi.root()) {
-    std::vector<Facts> facts(gathered.size()); // back from rank order to the order of the bases
-    std::size_t next = 0;
-    for (int r = 0; r < ranks; ++r)
-      for (std::size_t i = 0; i < owner.size(); ++i)
-        if (owner[i] == r) facts[i] = gathered[next++];
     bp::report(report, options, facts, ranks, "rank", seconds);
     report.print();
   }

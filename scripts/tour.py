@@ -8,7 +8,8 @@ notebook has one, the same computation in Python, timed now, with the C++/Python
     scripts/tour.py [--size NAME=N] [--python-size NAME=N] [--no-python] [--only NAME]
                     [--json [FILE]] [--csv FILE]
 
-Sizes: range_sum's n, big_power's exponent, factorial's n. For range_sum, Python is timed at a smaller n (its
+Sizes: range_sum's n, big_power's exponent, factorial's n, sleep_map's scale in tenths (1: the
+notebook's 10 s of sleeps take 1 s). For range_sum, Python is timed at a smaller n (its
 code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
 ~: a sum over a range is linear in its length. Powers are not linear, so big_power's Python runs
 at the C++ exponent.
@@ -99,6 +100,24 @@ def factorial_summary(report):
     return f"{report['digits']} digits, {report['trailing_zeros']} zeros"
 
 
+def sleep_map_runs(tenths, _):
+    """Notebook 001: dormir(x) for [1, 2, 3, 4], 10 s in series, 4 s with a Pool."""
+    scale = str(tenths / 10)
+    twin = lambda w: [str(TWINS / "sleep_map.py"), "--scale", scale, "--workers", str(w)]
+    runs = []
+    for model, counts in (("openmp", (1, 2, 4)), ("mpi", (1, 2, 4))):
+        for w in counts:
+            python = model == "openmp" and w in (1, 2)
+            runs.append(Run("sleep_map", model, "longest-first", w, ["--scale", scale, "--schedule", "longest-first"],
+                            twin=twin(w) if python else None,
+                            twin_label="for x in my_list: dormir(x)" if w == 1 else f"Pool({w}).map(dormir, my_list)"))
+    return runs
+
+
+def sleep_map_summary(report):
+    return f"{report['seconds']:.2f} s of {report['serial_seconds']:.2f} s"
+
+
 def big_power_summary(report):
     largest = max(report["results"], key=lambda r: r["digits"])
     return f"{largest['base']}^e: {largest['digits']} digits"
@@ -109,6 +128,7 @@ EXPERIMENTS = {
     "range_sum": (range_sum_runs, range_sum_summary, 10**9, 5 * 10**7),
     "big_power": (big_power_runs, big_power_summary, 3 * 10**6, 3 * 10**6),
     "factorial": (factorial_runs, factorial_summary, 10**5, 10**5),
+    "sleep_map": (sleep_map_runs, sleep_map_summary, 1, 1),
 }
 
 
@@ -180,7 +200,7 @@ def sized(text, parser):
 def ratio_text(cpp, python):
     if not cpp or not python:
         return ""
-    return f"1/{python / cpp:.0f}" if python > cpp else f"{cpp / python:.2f}"
+    return f"1/{python / cpp:.0f}" if python >= 10 * cpp else f"{cpp / python:.2f}"
 
 
 def main():

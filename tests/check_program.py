@@ -5,6 +5,7 @@ here, independently, with Python's exact integers.
     check_program.py range_sum --n N --workers W [--mode M] [--human] -- COMMAND...
     check_program.py big_power --exponent E --bases LIST --workers W -- COMMAND...
     check_program.py factorial --n N --steps K --workers W [--loop] -- COMMAND...
+    check_program.py sleep_map --items LIST --scale S --workers W -- COMMAND...
     check_program.py bad_input --program NAME -- COMMAND...
 
 range_sum: runs COMMAND with --json (or, with --human, as a person would) and checks the sum,
@@ -12,7 +13,9 @@ its residue mod 23, what numpy's int64 would have printed, each worker's part an
 sum, and the worker names. big_power: computes every power with Python's integers and checks
 its bits, digits, first and last 20 digits and residue mod 2^61-1. factorial: math.factorial's
 digits, trailing zeros and residue, and the recurrence in order and as the naive parallel loop
-must get it wrong. bad_input: expects exit code 2, nothing on stdout, and exactly one
+must get it wrong. sleep_map: each schedule's predicted wall time recomputed here (blocks, a
+dynamic queue, longest first), the wall time no shorter than it, the results in input order.
+bad_input: expects exit code 2, nothing on stdout, and exactly one
 "NAME: error: ..." line on stderr (an MPI launcher may add its own lines).
 Exits 0 when everything holds; otherwise prints what did not and exits 1.
 """
@@ -184,6 +187,46 @@ def check_factorial(args, command):
           f"{'wrong, as it must be' if serial != naive else 'right (one worker)'}")
 
 
+def makespan(seconds, order, workers):
+    free = [0.0] * workers
+    for i in order:
+        k = free.index(min(free))
+        free[k] += seconds[i]
+    return max(free)
+
+
+def check_sleep_map(args, command):
+    result = run(command + ["--json"])
+    if result.returncode != 0:
+        fail("expected exit code 0", result)
+    report = json.loads(result.stdout)
+    items = parse_bases(args.items)
+    seconds = [x * args.scale for x in items]
+    w = args.workers
+    longest_first = sorted(range(len(items)), key=lambda i: -seconds[i])
+    predictions = {
+        "static": max(sum(seconds[b:e]) for b, e in expected_parts(len(items), w, "split")),
+        "dynamic": makespan(seconds, range(len(items)), w),
+        "longest-first": makespan(seconds, longest_first, w),
+    }
+    best = max(seconds) if w >= len(items) else predictions["longest-first"]
+    for key, expected in {"experiment": "sleep_map", "workers": w, "items": len(items), "valid": True}.items():
+        if report.get(key) != expected:
+            fail(f"{key} is {report.get(key)!r}, expected {expected!r}", result)
+    if abs(report["serial_seconds"] - sum(seconds)) > 1e-9 or abs(report["best_seconds"] - best) > 1e-9:
+        fail(f"serial {report['serial_seconds']} / best {report['best_seconds']}, expected {sum(seconds)} / {best}", result)
+    for r in report["runs"]:
+        expected = predictions[r["schedule"]]
+        if abs(r["predicted"] - expected) > 1e-9:
+            fail(f"{r['schedule']}: predicted {r['predicted']}, expected {expected}", result)
+        if r["seconds"] < expected * 0.99:  # nothing sleeps faster than it was asked to
+            fail(f"{r['schedule']}: {r['seconds']} s, less than the {expected} s its sleeps need", result)
+        if not r["results_in_order"] or not r["in_time"]:
+            fail(f"{r['schedule']}: results out of order or late", result)
+    print(f"ok: {len(report['runs'])} schedules on {w} workers, each within its prediction: "
+          + ", ".join(f"{r['schedule']} {r['seconds']:.3f}/{r['predicted']:.3f} s" for r in report["runs"]))
+
+
 def check_bad_input(args, command):
     result = run(command, timeout=60)
     if result.returncode != 2:
@@ -198,7 +241,7 @@ def check_bad_input(args, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "bad_input"])
+    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "bad_input"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -208,12 +251,15 @@ def main():
     parser.add_argument("--bases")
     parser.add_argument("--steps", type=int)
     parser.add_argument("--loop", action="store_true")
+    parser.add_argument("--items")
+    parser.add_argument("--scale", type=float)
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("the command to run goes after --")
     split = argv.index("--")
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
     checks = {"range_sum": check_range_sum, "big_power": check_big_power, "factorial": check_factorial,
+              "sleep_map": check_sleep_map,
               "bad_input": check_bad_input}
     checks[args.check](args, command)
 

@@ -11,6 +11,12 @@ std::string worker_name(std::size_t index, const std::string& default_prefix) {
   return default_prefix + "-" + std::to_string(index + 1);
 }
 
+std::string show(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 Report::Report(std::string experiment, std::string model, bool json)
     : experiment_(std::move(experiment)), model_(std::move(model)), json_(json) {
   object_["experiment"] = experiment_;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <gmpxx.h>
 #include <mpi.h>
@@ -52,6 +54,33 @@ double max_over_ranks(double seconds, MPI_Comm comm = MPI_COMM_WORLD);
 // The sum of `mine` over the ranks that share this rank's node (MPI_COMM_TYPE_SHARED): what the
 // ranks of one machine need of its memory together.
 std::uint64_t sum_on_node(std::uint64_t mine, MPI_Comm comm = MPI_COMM_WORLD);
+
+// Items dealt out by `owner` (item i belongs to rank owner[i]) come back to `root` in item
+// order: each rank passes its own results in item order, MPI_Gatherv collects them (the
+// counts differ per rank, and every rank knows them from `owner`), and root puts them back
+// where they belong. Other ranks get an empty vector.
+template <class T>
+std::vector<T> gather_by_owner(const std::vector<T>& mine, const std::vector<int>& owner, int root = 0,
+                               MPI_Comm comm = MPI_COMM_WORLD) {
+  static_assert(std::is_trivially_copyable_v<T>, "gathered as bytes");
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  std::vector<int> counts(ranks, 0), displacements(ranks, 0);
+  for (int r : owner) counts[r] += static_cast<int>(sizeof(T));
+  for (int r = 1; r < ranks; ++r) displacements[r] = displacements[r - 1] + counts[r - 1];
+  std::vector<T> by_rank(rank == root ? owner.size() : 0);
+  MPI_Gatherv(mine.data(), static_cast<int>(mine.size() * sizeof(T)), MPI_BYTE, by_rank.data(), counts.data(),
+              displacements.data(), MPI_BYTE, root, comm);
+  if (rank != root) return {};
+  std::vector<T> in_order(owner.size());
+  std::vector<int> next(displacements); // where each rank's next item sits, in bytes
+  for (std::size_t i = 0; i < owner.size(); ++i) {
+    in_order[i] = by_rank[next[owner[i]] / sizeof(T)];
+    next[owner[i]] += static_cast<int>(sizeof(T));
+  }
+  return in_order;
+}
 
 // A GMP integer of any size, as 64-bit limbs: MPI_Send, and MPI_Probe + MPI_Get_count +
 // MPI_Recv, so the receiver learns the size from the message itself.

@@ -16,6 +16,9 @@ using Json = nlohmann::ordered_json;
 // for the rest ("Thread-4" for threads, "Process-4" for processes).
 std::string worker_name(std::size_t index, const std::string& default_prefix);
 
+// A number as people write it: 0.05, 1, 2.5e-05 (printf's %g).
+std::string show(double value);
+
 // Wall-clock seconds since construction, on a steady clock.
 class Stopwatch {
 public:
