@@ -9,7 +9,7 @@ notebook has one, the same computation in Python, timed now, with the C++/Python
                     [--json [FILE]] [--csv FILE]
 
 Sizes: range_sum's n, big_power's exponent, factorial's n, sleep_map's scale in tenths (1: the
-notebook's 10 s of sleeps take 1 s). For range_sum, Python is timed at a smaller n (its
+notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps). For range_sum, Python is timed at a smaller n (its
 code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
 ~: a sum over a range is linear in its length. Powers are not linear, so big_power's Python runs
 at the C++ exponent.
@@ -118,6 +118,18 @@ def sleep_map_summary(report):
     return f"{report['seconds']:.2f} s of {report['serial_seconds']:.2f} s"
 
 
+def map_async_runs(tenths, _):
+    """Notebook 001, "Códigos Assíncronos": map_async, unrelated work, ready(), wait(), get()."""
+    scale = str(tenths / 1000)
+    # The last item is longer, so that some rank finishes early and rank 0 has something to wait for.
+    args = ["--scale", scale, "--items", "10,10,10,10,10,30"]
+    return [Run("map_async", model, "-", w, args) for model in ("openmp", "mpi") for w in (1, 2, 4)]
+
+
+def map_async_summary(report):
+    return f"{report['units']} units while waiting" if report["not_ready_polls"] else "no wait"
+
+
 def big_power_summary(report):
     largest = max(report["results"], key=lambda r: r["digits"])
     return f"{largest['base']}^e: {largest['digits']} digits"
@@ -129,6 +141,7 @@ EXPERIMENTS = {
     "big_power": (big_power_runs, big_power_summary, 3 * 10**6, 3 * 10**6),
     "factorial": (factorial_runs, factorial_summary, 10**5, 10**5),
     "sleep_map": (sleep_map_runs, sleep_map_summary, 1, 1),
+    "map_async": (map_async_runs, map_async_summary, 10, 10),
 }
 
 

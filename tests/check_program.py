@@ -6,6 +6,7 @@ here, independently, with Python's exact integers.
     check_program.py big_power --exponent E --bases LIST --workers W -- COMMAND...
     check_program.py factorial --n N --steps K --workers W [--loop] -- COMMAND...
     check_program.py sleep_map --items LIST --scale S --workers W -- COMMAND...
+    check_program.py map_async --items LIST --workers W [--waits] -- COMMAND...
     check_program.py bad_input --program NAME -- COMMAND...
 
 range_sum: runs COMMAND with --json (or, with --human, as a person would) and checks the sum,
@@ -15,7 +16,9 @@ its bits, digits, first and last 20 digits and residue mod 2^61-1. factorial: ma
 digits, trailing zeros and residue, and the recurrence in order and as the naive parallel loop
 must get it wrong. sleep_map: each schedule's predicted wall time recomputed here (blocks, a
 dynamic queue, longest first), the wall time no shorter than it, the results in input order.
-bad_input: expects exit code 2, nothing on stdout, and exactly one
+map_async: get() returns the items in
+order, the unrelated work's sum is that of its units, and with --waits the launching worker
+was told "not ready" and did work meanwhile. bad_input: expects exit code 2, nothing on stdout, and exactly one
 "NAME: error: ..." line on stderr (an MPI launcher may add its own lines).
 Exits 0 when everything holds; otherwise prints what did not and exits 1.
 """
@@ -227,6 +230,23 @@ def check_sleep_map(args, command):
           + ", ".join(f"{r['schedule']} {r['seconds']:.3f}/{r['predicted']:.3f} s" for r in report["runs"]))
 
 
+def check_map_async(args, command):
+    result = run(command + ["--json"])
+    if result.returncode != 0:
+        fail("expected exit code 0", result)
+    report = json.loads(result.stdout)
+    items = parse_bases(args.items)
+    units = report.get("units")
+    unit = 1000000  # the programs' default --unit
+    for key, expected in {"experiment": "map_async", "workers": args.workers, "results": items, "valid": True,
+                          "unrelated_sum": str(units * unit * (units * unit - 1) // 2)}.items():
+        if report.get(key) != expected:
+            fail(f"{key} is {report.get(key)!r}, expected {expected!r}", result)
+    if args.waits and (report["not_ready_polls"] < 1 or units < 1):
+        fail("the launching worker should have found the map not ready and worked meanwhile", result)
+    print(f"ok: results in order; {units} units of unrelated work, ready() said no {report['not_ready_polls']} times")
+
+
 def check_bad_input(args, command):
     result = run(command, timeout=60)
     if result.returncode != 2:
@@ -241,7 +261,7 @@ def check_bad_input(args, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "bad_input"])
+    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "bad_input"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -253,13 +273,14 @@ def main():
     parser.add_argument("--loop", action="store_true")
     parser.add_argument("--items")
     parser.add_argument("--scale", type=float)
+    parser.add_argument("--waits", action="store_true")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("the command to run goes after --")
     split = argv.index("--")
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
     checks = {"range_sum": check_range_sum, "big_power": check_big_power, "factorial": check_factorial,
-              "sleep_map": check_sleep_map,
+              "sleep_map": check_sleep_map, "map_async": check_map_async,
               "bad_input": check_bad_input}
     checks[args.check](args, command)
 
