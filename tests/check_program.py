@@ -41,6 +41,24 @@ def fail(message, result=None):
     sys.exit(1)
 
 
+def run_json(command):
+    """Runs COMMAND --json; it must exit 0 and print one JSON object. Returns (result, report)."""
+    result = run(command + ["--json"])
+    if result.returncode != 0:
+        fail("expected exit code 0", result)
+    try:
+        return result, json.loads(result.stdout)
+    except json.JSONDecodeError as e:
+        fail(f"stdout is not one JSON object: {e}", result)
+
+
+def expect(report, wanted, result, what=""):
+    """Every key of `wanted` must have that value in `report`."""
+    for key, value in wanted.items():
+        if report.get(key) != value:
+            fail(f"{what}{key} is {report.get(key)!r}, expected {value!r}", result)
+
+
 def worker_names(count, model):
     prefix = "Process" if model == "mpi" else "Thread"
     return [NOTEBOOK_NAMES[k] if k < 3 else f"{prefix}-{k + 1}" for k in range(count)]
@@ -80,13 +98,7 @@ def check_range_sum(args, command):
         print(f"ok: {len(wanted)} worker lines '{wanted[0].split(' ')[1]}' and the verdict")
         return
 
-    result = run(command + ["--json"])
-    if result.returncode != 0:
-        fail("expected exit code 0", result)
-    try:
-        report = json.loads(result.stdout)
-    except json.JSONDecodeError as e:
-        fail(f"stdout is not one JSON object: {e}", result)
+    result, report = run_json(command)
     model = report.get("model")
     mode = args.mode or "serial"
     checks = {
@@ -100,9 +112,7 @@ def check_range_sum(args, command):
         "numpy_int64_mod23": numpy_int64(total) % 23,  # Python's % takes the divisor's sign, like np.mod
         "valid": True,
     }
-    for key, value in checks.items():
-        if report.get(key) != value:
-            fail(f"{key} is {report.get(key)!r}, expected {value!r}", result)
+    expect(report, checks, result)
     if not isinstance(report.get("seconds"), (int, float)) or report["seconds"] < 0:
         fail("seconds missing or negative", result)
     parts = expected_parts(args.n, args.workers, "replicate" if mode == "replicate" else "split")
@@ -112,10 +122,8 @@ def check_range_sum(args, command):
         fail(f"{len(details)} worker results, expected {args.workers}", result)
     for k, (detail, (begin, end), name) in enumerate(zip(details, parts, names)):
         partial = (end * (end - 1) - begin * (begin - 1)) // 2 if end > begin else 0
-        want = {"name": name, "begin": begin, "end": end, "sum": str(partial), "mod23": partial % 23}
-        for key, value in want.items():
-            if detail.get(key) != value:
-                fail(f"worker {k} {key} is {detail.get(key)!r}, expected {value!r}", result)
+        expect(detail, {"name": name, "begin": begin, "end": end, "sum": str(partial), "mod23": partial % 23}, result,
+               f"worker {k} ")
     print(f"ok: {model} {mode} n={args.n} workers={args.workers} sum={total} mod23={total % 23}")
 
 
@@ -129,26 +137,18 @@ def parse_bases(text):
 
 def check_big_power(args, command):
     sys.set_int_max_str_digits(0)  # Python 3.11 refuses to print long integers otherwise
-    result = run(command + ["--json"])
-    if result.returncode != 0:
-        fail("expected exit code 0", result)
-    report = json.loads(result.stdout)
+    result, report = run_json(command)
     bases = parse_bases(args.bases)
-    for key, value in {"experiment": "big_power", "workers": args.workers, "exponent": args.exponent,
-                       "bases": len(bases), "valid": True}.items():
-        if report.get(key) != value:
-            fail(f"{key} is {report.get(key)!r}, expected {value!r}", result)
+    expect(report, {"experiment": "big_power", "workers": args.workers, "exponent": args.exponent,
+                    "bases": len(bases), "valid": True}, result)
     results = report.get("results", [])
     if [r.get("base") for r in results] != bases:
         fail(f"bases reported {[r.get('base') for r in results]}, expected {bases}", result)
     for r in results:
         value = r["base"] ** args.exponent
         digits = str(value)
-        want = {"bits": value.bit_length(), "digits": len(digits), "first20": digits[:20], "last20": digits[-20:],
-                "mod_m61": value % (2**61 - 1)}
-        for key, expected in want.items():
-            if r.get(key) != expected:
-                fail(f"{r['base']}^{args.exponent}: {key} is {r.get(key)!r}, expected {expected!r}", result)
+        expect(r, {"bits": value.bit_length(), "digits": len(digits), "first20": digits[:20], "last20": digits[-20:],
+                   "mod_m61": value % (2**61 - 1)}, result, f"{r['base']}^{args.exponent}: ")
         worker = r.get("thread", r.get("rank"))
         if not isinstance(worker, int) or not 0 <= worker < args.workers:
             fail(f"{r['base']}^{args.exponent}: computed by worker {worker!r}, not one of {args.workers}", result)
@@ -158,10 +158,7 @@ def check_big_power(args, command):
 def check_factorial(args, command):
     sys.set_int_max_str_digits(0)
     import math
-    result = run(command + ["--json"] + (["--loop"] if args.loop else []))
-    if result.returncode != 0:
-        fail("expected exit code 0", result)
-    report = json.loads(result.stdout)
+    result, report = run_json(command + (["--loop"] if args.loop else []))
     value = math.factorial(args.n)
     digits = str(value)
     m61 = 2**61 - 1
@@ -179,9 +176,7 @@ def check_factorial(args, command):
             "recurrence": str(serial), "recurrence_naive": str(naive), "naive_is_wrong": serial != naive, "valid": True}
     if len(digits) <= 50:
         want["value"] = digits
-    for key, expected in want.items():
-        if report.get(key) != expected:
-            fail(f"{key} is {report.get(key)!r}, expected {expected!r}", result)
+    expect(report, want, result)
     if args.workers > 1 and args.steps >= args.workers and serial == naive:
         fail("the naive parallel recurrence should be wrong with several workers", result)
     if args.loop and not isinstance(report.get("loop_seconds"), float):
@@ -199,10 +194,7 @@ def makespan(seconds, order, workers):
 
 
 def check_sleep_map(args, command):
-    result = run(command + ["--json"])
-    if result.returncode != 0:
-        fail("expected exit code 0", result)
-    report = json.loads(result.stdout)
+    result, report = run_json(command)
     items = parse_bases(args.items)
     seconds = [x * args.scale for x in items]
     w = args.workers
@@ -213,9 +205,7 @@ def check_sleep_map(args, command):
         "longest-first": makespan(seconds, longest_first, w),
     }
     best = max(seconds) if w >= len(items) else predictions["longest-first"]
-    for key, expected in {"experiment": "sleep_map", "workers": w, "items": len(items), "valid": True}.items():
-        if report.get(key) != expected:
-            fail(f"{key} is {report.get(key)!r}, expected {expected!r}", result)
+    expect(report, {"experiment": "sleep_map", "workers": w, "items": len(items), "valid": True}, result)
     if abs(report["serial_seconds"] - sum(seconds)) > 1e-9 or abs(report["best_seconds"] - best) > 1e-9:
         fail(f"serial {report['serial_seconds']} / best {report['best_seconds']}, expected {sum(seconds)} / {best}", result)
     for r in report["runs"]:
@@ -231,17 +221,12 @@ def check_sleep_map(args, command):
 
 
 def check_map_async(args, command):
-    result = run(command + ["--json"])
-    if result.returncode != 0:
-        fail("expected exit code 0", result)
-    report = json.loads(result.stdout)
+    result, report = run_json(command)
     items = parse_bases(args.items)
     units = report.get("units")
     unit = 1000000  # the programs' default --unit
-    for key, expected in {"experiment": "map_async", "workers": args.workers, "results": items, "valid": True,
-                          "unrelated_sum": str(units * unit * (units * unit - 1) // 2)}.items():
-        if report.get(key) != expected:
-            fail(f"{key} is {report.get(key)!r}, expected {expected!r}", result)
+    expect(report, {"experiment": "map_async", "workers": args.workers, "results": items, "valid": True,
+                    "unrelated_sum": str(units * unit * (units * unit - 1) // 2)}, result)
     if args.waits and (report["not_ready_polls"] < 1 or units < 1):
         fail("the launching worker should have found the map not ready and worked meanwhile", result)
     print(f"ok: results in order; {units} units of unrelated work, ready() said no {report['not_ready_polls']} times")
