@@ -7,6 +7,7 @@ here, independently, with Python's exact integers.
     check_program.py factorial --n N --steps K --workers W [--loop] -- COMMAND...
     check_program.py sleep_map --items LIST --scale S --workers W -- COMMAND...
     check_program.py map_async --items LIST --workers W [--waits] -- COMMAND...
+    check_program.py where --workers RANKS --threads T -- COMMAND...
     check_program.py bad_input --program NAME -- COMMAND...
 
 range_sum: runs COMMAND with --json (or, with --human, as a person would) and checks the sum,
@@ -60,7 +61,7 @@ def expect(report, wanted, result, what=""):
 
 
 def worker_names(count, model):
-    prefix = "Process" if model == "mpi" else "Thread"
+    prefix = "Process" if model in ("mpi", "hybrid") else "Thread"
     return [NOTEBOOK_NAMES[k] if k < 3 else f"{prefix}-{k + 1}" for k in range(count)]
 
 
@@ -89,7 +90,8 @@ def check_range_sum(args, command):
         if result.returncode != 0:
             fail("expected exit code 0", result)
         lines = result.stdout.splitlines()
-        wanted = sorted(f"{name} {total % 23}" for name in worker_names(args.workers, "mpi" if "mpi" in " ".join(command) else "openmp"))
+        processes = any(word in " ".join(command) for word in ("mpi", "hybrid"))
+        wanted = sorted(f"{name} {total % 23}" for name in worker_names(args.workers, "mpi" if processes else "openmp"))
         got = sorted(line for line in lines if line.split(" ")[0] in {w.split(" ")[0] for w in wanted})
         if got != wanted:
             fail(f"worker lines {got}, expected {wanted}", result)
@@ -112,6 +114,8 @@ def check_range_sum(args, command):
         "numpy_int64_mod23": numpy_int64(total) % 23,  # Python's % takes the divisor's sign, like np.mod
         "valid": True,
     }
+    if args.threads:  # hybrid: workers are ranks, each with this many threads
+        checks.update(ranks=args.workers, threads=args.threads)
     expect(report, checks, result)
     if not isinstance(report.get("seconds"), (int, float)) or report["seconds"] < 0:
         fail("seconds missing or negative", result)
@@ -139,8 +143,8 @@ def check_big_power(args, command):
     sys.set_int_max_str_digits(0)  # Python 3.11 refuses to print long integers otherwise
     result, report = run_json(command)
     bases = parse_bases(args.bases)
-    expect(report, {"experiment": "big_power", "workers": args.workers, "exponent": args.exponent,
-                    "bases": len(bases), "valid": True}, result)
+    expect(report, {"experiment": "big_power", "workers": args.workers * (args.threads or 1),
+                    "exponent": args.exponent, "bases": len(bases), "valid": True}, result)
     results = report.get("results", [])
     if [r.get("base") for r in results] != bases:
         fail(f"bases reported {[r.get('base') for r in results]}, expected {bases}", result)
@@ -149,9 +153,10 @@ def check_big_power(args, command):
         digits = str(value)
         expect(r, {"bits": value.bit_length(), "digits": len(digits), "first20": digits[:20], "last20": digits[-20:],
                    "mod_m61": value % (2**61 - 1)}, result, f"{r['base']}^{args.exponent}: ")
-        worker = r.get("thread", r.get("rank"))
-        if not isinstance(worker, int) or not 0 <= worker < args.workers:
-            fail(f"{r['base']}^{args.exponent}: computed by worker {worker!r}, not one of {args.workers}", result)
+        for kind, count in (("thread", args.threads or args.workers), ("rank", args.workers)):
+            worker = r.get(kind, 0)
+            if not isinstance(worker, int) or not 0 <= worker < count:
+                fail(f"{r['base']}^{args.exponent}: computed by {kind} {worker!r}, not one of {count}", result)
     print(f"ok: {len(bases)} powers with exponent {args.exponent} on {args.workers} workers, every fact exact")
 
 
@@ -232,6 +237,31 @@ def check_map_async(args, command):
     print(f"ok: results in order; {units} units of unrelated work, ready() said no {report['not_ready_polls']} times")
 
 
+def cpus(mask):
+    found = []
+    for item in mask.split(","):
+        first, _, last = item.partition("-")
+        found += range(int(first), int(last or first) + 1)
+    return found
+
+
+def check_where(args, command):
+    result, report = run_json(command)
+    expect(report, {"experiment": "where", "ranks": args.workers, "workers": args.workers * args.threads,
+                    "valid": True}, result)
+    places = report["placements"]
+    pairs = sorted((p["rank"], p["thread"]) for p in places)
+    wanted = [(r, t) for r in range(args.workers) for t in range(args.threads)]
+    if pairs != wanted:
+        fail(f"rank/thread pairs {pairs}, expected {wanted}", result)
+    for p in places:
+        if p["cpu"] not in cpus(p["mask"]):
+            fail(f"rank {p['rank']} thread {p['thread']} on CPU {p['cpu']}, outside its mask {p['mask']}", result)
+        if not p["host"]:
+            fail("a placement without a host name", result)
+    print(f"ok: {len(places)} placements, every rank/thread once, every CPU inside its mask")
+
+
 def check_bad_input(args, command):
     result = run(command, timeout=60)
     if result.returncode != 2:
@@ -246,7 +276,7 @@ def check_bad_input(args, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "bad_input"])
+    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "bad_input"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -259,6 +289,7 @@ def main():
     parser.add_argument("--items")
     parser.add_argument("--scale", type=float)
     parser.add_argument("--waits", action="store_true")
+    parser.add_argument("--threads", type=int, help="hybrid: threads per rank (--workers is then the ranks)")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("the command to run goes after --")
@@ -266,6 +297,7 @@ def main():
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
     checks = {"range_sum": check_range_sum, "big_power": check_big_power, "factorial": check_factorial,
               "sleep_map": check_sleep_map, "map_async": check_map_async,
+              "where": check_where,
               "bad_input": check_bad_input}
     checks[args.check](args, command)
 

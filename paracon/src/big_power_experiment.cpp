@@ -50,12 +50,16 @@ void report(Report& report, const Options& options, const std::vector<big_power:
     results.push_back({{"base", f.base}, {"bits", f.bits}, {"digits", f.digits}, {"first20", f.first20},
                        {"last20", f.last20}, {"mod_m61", f.mod_m61}, {"seconds", f.power_seconds},
                        {worker_kind, f.worker}});
+    std::string who = worker_kind + " " + std::to_string(f.worker);
+    if (f.thread >= 0) {
+      results.back()["thread"] = f.thread;
+      who += " thread " + std::to_string(f.thread);
+    }
     if (!report.json())
-      std::printf("%llu^%llu  %llu bits  %llu digits  %s...%s  mod 2^61-1 = %llu  (%s %d, %.3f s)\n",
+      std::printf("%llu^%llu  %llu bits  %llu digits  %s...%s  mod 2^61-1 = %llu  (%s, %.3f s)\n",
                   static_cast<unsigned long long>(f.base), static_cast<unsigned long long>(f.exponent),
                   static_cast<unsigned long long>(f.bits), static_cast<unsigned long long>(f.digits), f.first20,
-                  f.last20, static_cast<unsigned long long>(f.mod_m61), worker_kind.c_str(), f.worker,
-                  f.power_seconds);
+                  f.last20, static_cast<unsigned long long>(f.mod_m61), who.c_str(), f.power_seconds);
   }
   const double ideal = std::max(longest, total / std::max(workers, 1));
   report.add("workers", workers)

@@ -17,6 +17,13 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// 'text', built by appending: GCC 12 warns falsely on "'" + std::string.
+std::string quoted(std::string_view text) {
+  std::string q = "'";
+  q.append(text).append("'");
+  return q;
+}
+
 // Digits to a value, saturating at any value above `cap` so that huge inputs stay bounded.
 u128 digits_value(std::string_view digits, u128 cap) {
   u128 value = 0;
@@ -30,8 +37,7 @@ u128 digits_value(std::string_view digits, u128 cap) {
 } // namespace
 
 std::uint64_t parse_count(std::string_view text, std::uint64_t max) {
-  std::string shown = "'"; // built by appending: GCC 12 warns falsely on "'" + std::string
-  shown.append(text).append("'");
+  const std::string shown = quoted(text);
   const auto e = text.find_first_of("eE");
   const std::string_view mantissa = text.substr(0, e);
   const std::string_view exponent = e == std::string_view::npos ? std::string_view{} : text.substr(e + 1);
@@ -57,7 +63,7 @@ std::vector<std::uint64_t> parse_list(std::string_view text, std::uint64_t min, 
   std::vector<std::uint64_t> items;
   const auto in_bounds = [&](std::string_view t) {
     const std::uint64_t v = parse_count(t, max);
-    if (v < min) throw std::invalid_argument("'" + std::string(t) + "' is too small: the least is " + std::to_string(min));
+    if (v < min) throw std::invalid_argument(quoted(t) + " is too small: the least is " + std::to_string(min));
     return v;
   };
   if (text.empty()) throw std::invalid_argument("the list is empty");
@@ -67,7 +73,7 @@ std::vector<std::uint64_t> parse_list(std::string_view text, std::uint64_t min, 
     const auto dots = item.find("..");
     const std::uint64_t first = in_bounds(item.substr(0, dots));
     const std::uint64_t last = dots == std::string_view::npos ? first : in_bounds(item.substr(dots + 2));
-    if (last < first) throw std::invalid_argument("'" + std::string(item) + "' is an empty range");
+    if (last < first) throw std::invalid_argument(quoted(item) + " is an empty range");
     if (last - first >= max_items - std::min(items.size(), max_items))
       throw std::invalid_argument("the list has more than " + std::to_string(max_items) + " items");
     for (std::uint64_t v = first;; ++v) {

@@ -1,11 +1,18 @@
 #include "paracon/mpi.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 namespace paracon::mpi {
 namespace {
+
+std::string program_name(const char* path) {
+  const std::string p = path;
+  return p.substr(p.find_last_of('/') + 1);
+}
 
 // MPI_User_function adding u128 values; memcpy because MPI buffers carry no alignment promise.
 void add_u128(void* in, void* inout, int* count, MPI_Datatype*) {
@@ -24,13 +31,22 @@ void add_u128(void* in, void* inout, int* count, MPI_Datatype*) {
 
 Session::Session(int& argc, char**& argv, int required) : required_(required) {
   MPI_Init_thread(&argc, &argv, required_, &provided_);
+  if (const char* limit = std::getenv("PARACON_MPI_THREAD_LIMIT")) {
+    const std::string name = limit;
+    const int cap = name == "single" ? MPI_THREAD_SINGLE
+                    : name == "funneled" ? MPI_THREAD_FUNNELED
+                    : name == "serialized" ? MPI_THREAD_SERIALIZED
+                                           : MPI_THREAD_MULTIPLE;
+    provided_ = std::min(provided_, cap);
+  }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
   MPI_Type_contiguous(sizeof(u128), MPI_BYTE, &u128_type_);
   MPI_Type_commit(&u128_type_);
   MPI_Op_create(add_u128, /*commute=*/1, &u128_sum_);
   if (!thread_level_ok() && root())
-    std::fprintf(stderr, "error: this program needs %s but the MPI library provides only %s\n",
+    std::fprintf(stderr, "%s: error: this program needs %s but the MPI library provides only %s\n",
+                 argc > 0 ? program_name(argv[0]).c_str() : "program",
                  thread_level_name(required_).c_str(), thread_level_name(provided_).c_str());
 }
 

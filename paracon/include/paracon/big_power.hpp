@@ -23,6 +23,7 @@ struct Facts {
   std::uint64_t mod_m61 = 0;          // the residue modulo 2^61 - 1
   double power_seconds = 0;           // time of mpz_ui_pow_ui alone
   int worker = -1;                    // the thread or rank that computed it
+  int thread = -1;                    // hybrid programs: the thread inside that rank
 };
 
 // base^exponent, with GMP.

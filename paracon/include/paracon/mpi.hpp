@@ -18,6 +18,8 @@ class Session {
 public:
   // MPI_Init_thread asking for `required` (MPI_THREAD_SINGLE for pure MPI programs,
   // MPI_THREAD_FUNNELED or more for hybrid ones). Check thread_level_ok() before going on.
+  // PARACON_MPI_THREAD_LIMIT=single|funneled|serialized|multiple caps what the session
+  // accepts, to see the refusal with an MPI library that provides every level.
   Session(int& argc, char**& argv, int required = MPI_THREAD_SINGLE);
   ~Session(); // frees what it created, then MPI_Finalize
   Session(const Session&) = delete;

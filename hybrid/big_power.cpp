@@ -1,0 +1,105 @@
+// big_power (hybrid MPI + OpenMP): many powers over ranks, each rank's share over its threads.
+//
+// Mirrors notebook 001, "Utilizando multiprocess" (`pool.map(lambda x: x**10000000, ...)`),
+// grown to a cluster's size: many bases, exponents up to 10^9, results of hundreds of megabytes.
+//
+// Teaches balance at two levels. Between ranks, every rank applies the same
+// longest-processing-time rule to the same cost estimates, so each knows its powers without a
+// message. Inside a rank, `schedule(dynamic, 1)` over its powers, largest first, hands each
+// free thread the largest one left. Only the main thread calls MPI (MPI_THREAD_FUNNELED, asked
+// for and checked). Memory is checked per node before any work: the powers a node's ranks
+// hold, plus one temporary per thread.
+//
+// Usage: OMP_NUM_THREADS=2 mpirun -n 2 big_power [--exponent E] [--bases LIST] [--json]
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+#include <mpi.h>
+#include <omp.h>
+
+#include "paracon/big_power_experiment.hpp"
+#include "paracon/mpi.hpp"
+#include "paracon/partition.hpp"
+#include "paracon/system.hpp"
+
+namespace bp = paracon::big_power_experiment;
+using paracon::big_power::Facts;
+
+int main(int argc, char** argv) {
+  paracon::mpi::Session mpi(argc, argv, MPI_THREAD_FUNNELED); // threads inside; MPI from the main one
+  if (!mpi.thread_level_ok()) return paracon::exit_usage;     // rank 0 has said why
+  const int rank = mpi.rank(), ranks = mpi.size();
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Read and check the parameters, deal out the powers, check each node's memory
+  //////////////////////////////////////////////////////////////////////////////////////////
+  bp::Options options;
+  paracon::Cli cli("big_power", "base^exponent for many bases with GMP, over MPI ranks and their OpenMP threads");
+  bp::add_options(cli, options);
+  if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
+
+  const int threads = omp_get_max_threads();
+  const std::vector<double> costs = bp::costs(options);
+  const std::vector<int> owner = paracon::lpt_assign(costs, ranks);
+  std::vector<std::size_t> mine; // this rank's powers, largest first
+  for (std::size_t i : paracon::largest_first(costs))
+    if (owner[i] == rank) mine.push_back(i);
+
+  const std::uint64_t node_needs = paracon::mpi::sum_on_node(bp::bytes_needed(options, mine, threads));
+  const auto refusal = bp::memory_refusal(node_needs, paracon::available_memory());
+  if (!paracon::mpi::all_ranks(!refusal)) {
+    if (mpi.root()) paracon::print_error("big_power", refusal.value_or("another node lacks the memory for its powers"));
+    return paracon::exit_usage;
+  }
+  paracon::Report report("big_power", "hybrid", cli.json());
+  if (mpi.root())
+    report.print_title(std::to_string(options.bases.size()) + " powers with exponent " +
+                       std::to_string(options.exponent) + ", " + std::to_string(ranks) + " ranks x " +
+                       std::to_string(threads) + " threads");
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // The timed region: each rank's threads take its powers, largest first
+  //////////////////////////////////////////////////////////////////////////////////////////
+  std::vector<mpz_class> powers(mine.size());
+  std::vector<Facts> my_facts(mine.size());
+  MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
+  const double start = MPI_Wtime();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    const double t = omp_get_wtime();
+    powers[k] = paracon::big_power::power(options.bases[mine[k]], options.exponent);
+    my_facts[k].power_seconds = omp_get_wtime() - t;
+    my_facts[k].thread = omp_get_thread_num();
+  }
+  const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // the slowest rank
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Analyse and report: facts read in parallel, then to rank 0 in the order of the bases
+  //////////////////////////////////////////////////////////////////////////////////////////
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    Facts f = paracon::big_power::read_facts(powers[k], options.bases[mine[k]], options.exponent);
+    f.power_seconds = my_facts[k].power_seconds;
+    f.thread = my_facts[k].thread;
+    f.worker = rank;
+    my_facts[k] = f;
+    powers[k] = 0;
+  }
+  // gather_by_owner wants this rank's results in the order of the bases.
+  std::vector<std::size_t> by_base(mine.size());
+  std::iota(by_base.begin(), by_base.end(), 0);
+  std::sort(by_base.begin(), by_base.end(), [&](std::size_t a, std::size_t b) { return mine[a] < mine[b]; });
+  std::vector<Facts> in_base_order;
+  for (std::size_t k : by_base) in_base_order.push_back(my_facts[k]);
+  const std::vector<Facts> facts = paracon::mpi::gather_by_owner(in_base_order, owner); // MPI_Gatherv
+
+  if (mpi.root()) {
+    report.add("ranks", ranks).add("threads", threads, "threads per rank");
+    bp::report(report, options, facts, ranks * threads, "rank", seconds);
+    report.print();
+  }
+  const bool valid = paracon::mpi::all_ranks(!mpi.root() || report.valid());
+  return valid ? paracon::exit_validated : paracon::exit_failed;
+}

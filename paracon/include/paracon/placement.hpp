@@ -1,0 +1,32 @@
+// Placement: where a thread runs (host, CPU, affinity mask), for hybrid/where.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "paracon/report.hpp"
+
+namespace paracon {
+
+// One thread's record. Trivially copyable: MPI gathers it as bytes.
+struct Placement {
+  char host[64] = {};
+  int rank = 0, thread = 0, threads = 1;
+  int cpu = -1;      // the CPU it runs on now (sched_getcpu)
+  int place = -1;    // its OpenMP place, or -1 when OMP_PLACES is not set
+  char mask[256] = {}; // the CPUs it may run on, as a list: "0-3,8"
+};
+
+// The calling thread's host, CPU and affinity mask (rank, thread and place are the caller's).
+Placement here();
+
+// "0-3,8" from a list of CPUs, and back.
+std::string cpu_list(const std::vector<int>& cpus);
+std::vector<int> parse_cpu_list(const std::string& text);
+
+// Prints one line per rank and thread (people) or a "placements" array (JSON), with the
+// binding settings from the environment, and the verdict: every rank with a complete set of
+// threads 0..T-1, and every CPU inside its own mask.
+void report_placement(Report& report, std::vector<Placement> all, int ranks);
+
+} // namespace paracon
