@@ -13,7 +13,6 @@
 //
 // Usage: OMP_NUM_THREADS=2 mpirun -n 2 range_sum [SIZE] [--mode replicate|split] [--json]
 
-#include <cstdio>
 #include <vector>
 
 #include <mpi.h>
@@ -77,9 +76,7 @@ int main(int argc, char** argv) {
   std::vector<rs::Worker> workers(mpi.root() ? ranks : 0);
   MPI_Gather(&mine, sizeof mine, MPI_BYTE, workers.data(), sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
   if (mpi.root()) {
-    if (!report.json())
-      for (int r = 0; r < ranks; ++r)
-        std::printf("%s\n", rs::worker_line(options.mode, paracon::worker_name(r, "Process"), workers[r]).c_str());
+    rs::print_lines(report, options, workers, "Process");
     report.add("ranks", ranks).add("threads", threads, "threads per rank");
     rs::report(report, options, workers, "Process", total, seconds);
     report.print();

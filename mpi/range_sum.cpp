@@ -12,7 +12,6 @@
 //
 // Usage: mpirun -n RANKS range_sum [SIZE] [--mode replicate|split] [--json] [--help]
 
-#include <cstdio>
 #include <vector>
 
 #include <mpi.h>
@@ -70,9 +69,7 @@ int main(int argc, char** argv) {
   MPI_Gather(&mine, sizeof mine, MPI_BYTE, workers.data(), sizeof mine, MPI_BYTE, 0, MPI_COMM_WORLD);
 
   if (mpi.root()) {
-    if (!report.json())
-      for (int r = 0; r < ranks; ++r)
-        std::printf("%s\n", rs::worker_line(options.mode, paracon::worker_name(r, "Process"), workers[r]).c_str());
+    rs::print_lines(report, options, workers, "Process");
     rs::report(report, options, workers, "Process", total, seconds);
     report.print();
   }

@@ -49,6 +49,13 @@ std::string worker_line(Mode mode, const std::string& name, const Worker& worker
   return line;
 }
 
+void print_lines(const Report& report, const Options& options, const std::vector<Worker>& workers,
+                 const std::string& name_prefix) {
+  if (report.json()) return;
+  for (std::size_t k = 0; k < workers.size(); ++k)
+    std::printf("%s\n", worker_line(options.mode, worker_name(k, name_prefix), workers[k]).c_str());
+}
+
 std::string check(const Options& options, const std::vector<Worker>& workers, u128 total) {
   const u128 expected = range_sum_closed_form(0, options.n);
   std::uint64_t next = 0; // where the next split part must begin

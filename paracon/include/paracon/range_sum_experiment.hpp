@@ -37,6 +37,11 @@ struct Worker {
 // The notebook's line for a worker ("Bar 22"); in split mode also the part it summed.
 std::string worker_line(Mode mode, const std::string& name, const Worker& worker);
 
+// Prints every worker's line in worker order, for people (not with --json): what programs do
+// whose workers cannot print in turn themselves (MPI ranks, gathered on rank 0).
+void print_lines(const Report& report, const Options& options, const std::vector<Worker>& workers,
+                 const std::string& name_prefix);
+
 // Checks every worker against the closed form, that split parts tile [0, n) exactly, and the
 // total. Returns why it fails, or an empty string.
 std::string check(const Options& options, const std::vector<Worker>& workers, u128 total);
