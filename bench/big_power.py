@@ -11,21 +11,20 @@ Run:  bench/big_power.py [--exponent E] [--repetitions R] [--json FILE]
 """
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from range_sum import BUILD, ROOT, cache, mpi_env  # noqa: E402  the same build and MPI set-up
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import runner  # noqa: E402  where the build is, how to launch MPI
+from runner import ROOT  # noqa: E402
 
 
-def run(command, env):
-    done = subprocess.run(command + ["--json"], capture_output=True, text=True, env=env, check=True)
-    report = json.loads(done.stdout)
+def run(model, args, ranks=1, threads=1):
+    report = runner.run(model, "big_power", args, ranks=ranks, threads=threads)
     if not report["valid"]:
-        sys.exit(f"bench: {' '.join(command)} did not validate")
+        sys.exit(f"bench: {model} big_power did not validate")
     return report
 
 
@@ -37,10 +36,6 @@ def main():
     args = parser.parse_args()
     e = str(args.exponent)
     program = ["--exponent", e, "--bases", "1..6"]
-    openmp, mpi = str(BUILD / "openmp/big_power"), str(BUILD / "mpi/big_power")
-    launch = [cache("MPIEXEC_EXECUTABLE"), cache("MPIEXEC_NUMPROC_FLAG") or "-n", "2"]
-    env_mpi = mpi_env()
-    omp = lambda t: dict(os.environ, OMP_NUM_THREADS=str(t))
 
     print(f"== Python: list(map(lambda x: x**{e}, 1..6)) ({sys.executable})")
     python = subprocess.run([sys.executable, str(ROOT / "scripts/twins/big_power.py"), "--exponent", e],
@@ -50,9 +45,9 @@ def main():
     print(f"== C++: 1 thread, 2 threads, 2 ranks; {args.repetitions} interleaved repetitions")
     samples = {"serial": [], "openmp": [], "mpi": []}
     for _ in range(args.repetitions):
-        samples["serial"].append(run([openmp] + program, omp(1)))
-        samples["openmp"].append(run([openmp] + program, omp(2)))
-        samples["mpi"].append(run(launch + [mpi] + program, env_mpi))
+        samples["serial"].append(run("openmp", program, threads=1))
+        samples["openmp"].append(run("openmp", program, threads=2))
+        samples["mpi"].append(run("mpi", program, ranks=2))
     serial = statistics.median(r["seconds"] for r in samples["serial"])
     figures = [(f"1 C++ worker vs Python, exponent {e}", python_seconds / serial, ">= 20", python_seconds / serial >= 20,
                 f"C++ {serial:.3f} s, Python {python_seconds:.2f} s")]
@@ -63,13 +58,7 @@ def main():
         figures.append((f"{model} 2 workers: wall vs max(longest, total/2)", over, "<= 1.15", over <= 1.15,
                         f"wall {wall:.3f} s, best schedule {ideal:.3f} s; speedup {serial / wall:.2f}x over 1 thread"))
 
-    print()
-    width = max(len(f[0]) for f in figures)
-    for name, ratio, target, ok, detail in figures:
-        print(f"{name.ljust(width)}  {ratio:7.2f}x  {target:7}  {'meets target' if ok else 'BELOW TARGET':12}  {detail}")
-    if args.json:
-        Path(args.json).write_text(json.dumps([dict(zip(("figure", "ratio", "target", "meets", "detail"), f))
-                                               for f in figures], indent=1) + "\n")
+    runner.print_figures(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -14,49 +14,28 @@ the median kept. Run:  bench/range_sum.py [--repetitions R] [--json FILE]
 """
 import argparse
 import json
-import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import runner  # noqa: E402  where the build is, how to launch MPI
+from runner import BUILD, ROOT, cmake_cache  # noqa: E402
 
 
 def sci(n):
     return f"{n:.0e}".replace("e+0", "e").replace("e+", "e")
 
 
-def cache(name):
-    text = (BUILD / "CMakeCache.txt").read_text()
-    match = re.search(rf"^{name}:[A-Z]+=(.*)$", text, re.M)
-    return match.group(1) if match else None
-
-
-def mpi_env():
-    env = dict(os.environ)
-    version = subprocess.run([cache("MPIEXEC_EXECUTABLE"), "--version"], capture_output=True, text=True).stdout
-    if "Open MPI" in version or "OpenRTE" in version:  # only Open MPI needs these, only as root
-        env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
-        if os.geteuid() == 0:
-            env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    return env
-
-
-def program(command, env=None):
-    """Runs a program with --json; returns (its own seconds, wall seconds of the whole command)."""
-    start = time.perf_counter()
-    done = subprocess.run(command + ["--json"], capture_output=True, text=True, env=env, check=True)
-    wall = time.perf_counter() - start
-    report = json.loads(done.stdout)
-    if not report["valid"]:
-        sys.exit(f"bench: {' '.join(command)} did not validate")
-    return report["seconds"], wall
+def program(model, args, ranks=1, threads=1):
+    """Runs a program; returns (its own seconds, wall seconds of the whole command)."""
+    report = runner.run(model, "range_sum", args, ranks=ranks, threads=threads)
+    if not report["valid"] or report["exit_code"] != 0:
+        sys.exit(f"bench: {model} range_sum {' '.join(args)} did not validate")
+    return report["seconds"], report["wall_seconds"]
 
 
 def medians(runs, repetitions):
@@ -100,30 +79,26 @@ def main():
     args = parser.parse_args()
     if not (BUILD / "CMakeCache.txt").exists():
         sys.exit("bench: build/ is missing: run scripts/setup first")
-    if cache("PARACON_NATIVE") == "ON":
+    if cmake_cache("PARACON_NATIVE") == "ON":
         print("note: build/ was configured with PARACON_NATIVE=ON; the targets are for the portable build")
     r = args.repetitions
     small, big = 300_000_000, 3_000_000_000
-    serial, openmp, mpi = (str(BUILD / m / "range_sum") for m in ("serial", "openmp", "mpi"))
-    launch = [cache("MPIEXEC_EXECUTABLE"), cache("MPIEXEC_NUMPROC_FLAG") or "-n"]
-    env_mpi = mpi_env()
-    omp = lambda t: dict(os.environ, OMP_NUM_THREADS=str(t))
     figures = []
 
     print(f"== 1. serial C++ against Python's sum(range(n)) % 23, n = {sci(small)} (python: {sys.executable})")
     py_seconds, py_residue = python_sum(small)
-    cpp = medians({"cpp": lambda: program([serial, str(small)])}, r)["cpp"][0]
+    cpp = medians({"cpp": lambda: program("serial", [str(small)])}, r)["cpp"][0]
     assert py_residue == (small * (small - 1) // 2) % 23
     figures.append(("serial C++ vs Python, n=3e8", py_seconds / cpp, ">= 100", py_seconds / cpp >= 100,
                     f"C++ {cpp * 1e3:.1f} ms, Python {py_seconds:.2f} s"))
 
     print(f"== 2. OpenMP split, n = {sci(big)}: 1 thread and 2 threads")
-    m = medians({t: (lambda t=t: program([openmp, str(big), "--mode", "split"], omp(t))) for t in (1, 2)}, r)
+    m = medians({t: (lambda t=t: program("openmp", [str(big), "--mode", "split"], threads=t)) for t in (1, 2)}, r)
     figures.append(("OpenMP split 2 vs 1 thread, n=3e9", m[1][0] / m[2][0], ">= 1.8", m[1][0] / m[2][0] >= 1.8,
                     f"{m[1][0]:.3f} s / {m[2][0]:.3f} s"))
 
     print(f"== 3. MPI split, n = {sci(big)}: 1 rank and 2 ranks")
-    m = medians({k: (lambda k=k: program(launch + [str(k), mpi, str(big), "--mode", "split"], env_mpi)) for k in (1, 2)}, r)
+    m = medians({k: (lambda k=k: program("mpi", [str(big), "--mode", "split"], ranks=k)) for k in (1, 2)}, r)
     figures.append(("MPI split 2 vs 1 rank, n=3e9", m[1][0] / m[2][0], ">= 1.8", m[1][0] / m[2][0] >= 1.8,
                     f"{m[1][0]:.3f} s / {m[2][0]:.3f} s (program's timing)"))
     figures.append(("mpirun launch and teardown, 1 / 2 ranks", None, "", None,
@@ -142,14 +117,7 @@ def main():
                         k["exact_over_wrapping"] <= 1.15, f"exact {k['exact_seconds'] * 1e3:.1f} ms; plain loop "
                         + ("folded to n(n-1)/2 by clang" if k["plain_folded_by_compiler"] else f"{k['plain_seconds'] * 1e3:.1f} ms")))
 
-    print()
-    width = max(len(f[0]) for f in figures)
-    for name, ratio, target, ok, detail in figures:
-        verdict = "" if ok is None else ("meets target" if ok else "BELOW TARGET")
-        shown = f"{ratio:8.2f}x" if ratio is not None else " " * 9
-        print(f"{name.ljust(width)}  {shown}  {target:7}  {verdict:12}  {detail}")
-    if args.json:
-        Path(args.json).write_text(json.dumps([dict(zip(("figure", "ratio", "target", "meets", "detail"), f)) for f in figures], indent=1) + "\n")
+    runner.print_figures(figures, args.json)
 
 
 if __name__ == "__main__":

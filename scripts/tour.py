@@ -20,17 +20,15 @@ validated, 1 otherwise.
 import argparse
 import csv
 import json
-import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+import runner
+from runner import BUILD, CORES, ROOT
+
 TWINS = ROOT / "scripts" / "twins"
-CORES = os.cpu_count() or 1
 
 
 @dataclass
@@ -45,6 +43,7 @@ class Run:
     twin_size: int = 0          # the size Python runs at
     twin_scale: float = 1.0     # C++ size / Python size: Python's time is multiplied by it
     work: float = 1.0           # work done relative to the one-worker run (replicate: W)
+    threads: int = 0            # hybrid: threads per rank (workers = ranks x threads)
     result: dict = field(default_factory=dict)
 
 
@@ -57,6 +56,7 @@ def range_sum_runs(size, python_size):
                                    "--workers", str(w)]
     runs = [Run("range_sum", "serial", "-", 1, [n], twin("serial", "replicate", 1), "sum(range(n))",
                 twin_size=python_size, twin_scale=scale)]
+    runs += hybrid_runs("range_sum", [n, "--mode", "split"], "split")
     for model, python_model, replicate_twin, split_twin in (("openmp", "threads", 3, 2), ("mpi", "processes", 3, 2)):
         for w in (1, 2, 3):
             runs.append(Run("range_sum", model, "replicate", w, [n, "--mode", "replicate"], work=w,
@@ -67,6 +67,11 @@ def range_sum_runs(size, python_size):
                             twin=twin(python_model, "split", w) if w == split_twin else None,
                             twin_label=f"{w} {python_model}, range split", twin_size=python_size, twin_scale=scale))
     return runs
+
+
+def hybrid_runs(experiment, args, mode):
+    """1 x 1, 2 ranks x 1 thread and 1 rank x 2 threads: the two ways to use two cores."""
+    return [Run(experiment, "hybrid", mode, w, args, threads=t) for w, t in ((1, 1), (2, 1), (2, 2))]
 
 
 def range_sum_summary(report):
@@ -83,7 +88,7 @@ def big_power_runs(exponent, python_exponent):
             label = "list(map(lambda x: x**e, 1..6))" if w == 1 else f"Pool({w}).map over 1..6"
             runs.append(Run("big_power", model, "-", w, ["--exponent", e, "--bases", "1..6"],
                             twin=twin(w) if model == "openmp" else None, twin_label=label))
-    return runs
+    return runs + hybrid_runs("big_power", ["--exponent", e, "--bases", "1..6"], "-")
 
 
 def factorial_runs(n, python_n):
@@ -147,52 +152,26 @@ EXPERIMENTS = {
 
 # --- Running ---
 
-def cmake_cache(name):
-    cache = BUILD / "CMakeCache.txt"
-    if cache.exists():
-        match = re.search(rf"^{name}:[A-Z]+=(.*)$", cache.read_text(), re.M)
-        if match:
-            return match.group(1)
-    return None
-
-
-def mpi_launch(workers):
-    mpiexec = cmake_cache("MPIEXEC_EXECUTABLE") or "mpiexec"
-    flag = cmake_cache("MPIEXEC_NUMPROC_FLAG") or "-n"
-    return [mpiexec, flag, str(workers)]
-
-
-def mpi_environment():
-    """Open MPI refuses to run as root, and more ranks than cores, unless told: the tour
-    tells it only when it is Open MPI and only what this machine needs."""
-    env = {}
+def scaling_sweep():
+    """A small strong and weak sweep of hybrid range_sum, drawn as PNG plots."""
+    done = subprocess.run([sys.executable, str(ROOT / "scripts/scaling.py"), "--ranks", "1,2", "--threads", "1,2",
+                           "--repetitions", "1", "--strong", "2000000000", "--weak", "500000000", "--json"],
+                          capture_output=True, text=True)
     try:
-        version = subprocess.run(mpi_launch(1)[:1] + ["--version"], capture_output=True, text=True).stdout
-    except OSError:
-        return env
-    if "Open MPI" in version or "OpenRTE" in version:
-        env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
-        if os.geteuid() == 0:
-            env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    return env
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return {"error": done.stderr.strip()[-300:]}
 
 
-def run_program(run, mpi_env):
-    binary = BUILD / run.model / run.experiment
-    env = dict(os.environ)
-    command = [str(binary)] + run.args + ["--json"]
-    if run.model in ("openmp", "hybrid"):
-        env["OMP_NUM_THREADS"] = str(run.workers)
-    if run.model in ("mpi", "hybrid"):
-        command = mpi_launch(run.workers) + command
-        env.update(mpi_env)
+def run_program(run):
+    if run.model == "hybrid":
+        ranks, threads = run.workers // run.threads, run.threads
+    else:
+        ranks, threads = (run.workers, 1) if run.model == "mpi" else (1, run.workers)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
-        report = json.loads(done.stdout)
-        report["exit_code"] = done.returncode
-        return report
-    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError) as e:
-        return {"valid": False, "error": f"{' '.join(command)}: {e}"}
+        return runner.run(run.model, run.experiment, run.args, ranks=ranks, threads=threads, timeout=600)
+    except (OSError, subprocess.TimeoutExpired, RuntimeError) as e:
+        return {"valid": False, "error": str(e)}
 
 
 def run_twin(run):
@@ -225,6 +204,7 @@ def main():
     parser.add_argument("--only", choices=sorted(EXPERIMENTS), action="append", help="run only these experiments")
     parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the table as JSON (- for stdout)")
     parser.add_argument("--csv", metavar="FILE", help="write the table as CSV")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the small scaling sweep and its plots")
     args = parser.parse_args()
     sizes, python_sizes = (dict(sized(text, parser) for text in texts) for texts in (args.size, args.python_size))
 
@@ -232,7 +212,6 @@ def main():
         sys.exit("tour: no build/ folder: run scripts/tour (it builds first) or scripts/setup")
     quiet = args.json == "-"
     progress = not quiet and sys.stderr.isatty()
-    mpi_env = mpi_environment()
     rows = []
     for name in args.only or EXPERIMENTS:
         make_runs, summary, default_size, default_python_size = EXPERIMENTS[name]
@@ -240,9 +219,10 @@ def main():
         for run in make_runs(size, min(size, python_sizes.get(name, default_python_size))):
             if progress:
                 print(f"  running {run.experiment} {run.model} {run.mode} x{run.workers} ...", end="\r", file=sys.stderr, flush=True)
-            report = run_program(run, mpi_env)
+            report = run_program(run)
             python = run_twin(run) if run.twin and not args.no_python else None
             rows.append((run, report, summary(report) if report.get("valid") is not None and "error" not in report else report.get("error", "?"), python))
+    scaling = None if args.no_scaling or args.only else scaling_sweep()
 
     table = []
     for run, report, result, python in rows:
@@ -253,6 +233,7 @@ def main():
         speedup = base_seconds * run.work / seconds if base_seconds and seconds else None
         table.append({
             "experiment": run.experiment, "model": run.model, "mode": run.mode, "workers": run.workers,
+            "ranks_x_threads": f"{run.workers // run.threads}x{run.threads}" if run.model == "hybrid" else "",
             "oversubscribed": run.workers > CORES, "result": result, "valid": bool(report.get("valid")),
             "seconds": seconds, "speedup": speedup, "python_seconds": python,
             "python_equivalent": run.twin_label if python else "",
@@ -261,7 +242,7 @@ def main():
         })
 
     if args.json:
-        text = json.dumps({"cores": CORES, "rows": table}, indent=1)
+        text = json.dumps({"cores": CORES, "rows": table, "scaling": scaling}, indent=1)
         if args.json == "-":
             print(text)
         else:
@@ -275,7 +256,9 @@ def main():
         if progress:
             print(" " * 60, end="\r", file=sys.stderr)
         headers = ["experiment", "model", "mode", "workers", "result", "valid", "seconds", "speedup", "python (the notebook's code)", "C++/Python"]
-        lines = [[t["experiment"], t["model"], t["mode"], f"{t['workers']}{'*' if t['oversubscribed'] else ''}", t["result"],
+        lines = [[t["experiment"], t["model"], t["mode"],
+                  f"{t['workers']}{'*' if t['oversubscribed'] else ''}"
+                  + (f" ({t['ranks_x_threads']})" if t["ranks_x_threads"] else ""), t["result"],
                   "yes" if t["valid"] else "NO", f"{t['seconds']:.4f}" if t["seconds"] is not None else "-",
                   f"{t['speedup']:.2f}" if t["speedup"] else "-",
                   f"{t['python_seconds']:.2f} s{'~' if t['python_scaled_from'] else ''}  {t['python_equivalent']}"
@@ -290,7 +273,14 @@ def main():
         scaled = sorted({t["python_scaled_from"] for t in table if t["python_scaled_from"]})
         if scaled:
             print(f"python:  ~ timed at n = {', '.join(f'{s:.0e}'.replace('e+0', 'e').replace('e+', 'e') for s in scaled)} and scaled linearly to the C++ size.")
-    return 0 if all(t["valid"] for t in table) else 1
+        if scaling and "error" in scaling:
+            print(f"\nscaling sweep failed: {scaling['error']}")
+        elif scaling:
+            f = scaling["serial_fraction"]
+            print(f"\nscaling (hybrid range_sum, 1-2 ranks x 1-2 threads): Amdahl serial fraction "
+                  f"{'-' if f is None else f'{f:.3f}'}; plots: {', '.join(scaling['pngs']) or 'none (no gnuplot)'}")
+    scaling_ok = scaling is None or "error" not in scaling
+    return 0 if all(t["valid"] for t in table) and scaling_ok else 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ here, independently, with Python's exact integers.
     check_program.py sleep_map --items LIST --scale S --workers W -- COMMAND...
     check_program.py map_async --items LIST --workers W [--waits] -- COMMAND...
     check_program.py where --workers RANKS --threads T -- COMMAND...
+    check_program.py plot --fraction F -- COMMAND...
     check_program.py bad_input --program NAME -- COMMAND...
 
 range_sum: runs COMMAND with --json (or, with --human, as a person would) and checks the sum,
@@ -262,6 +263,28 @@ def check_where(args, command):
     print(f"ok: {len(places)} placements, every rank/thread once, every CPU inside its mask")
 
 
+def check_plot(args, command):
+    """COMMAND is the scaling script with --plot-only and --json: the fitted serial fraction
+    must be the one the CSV was made from, and both PNG files must be real PNG images."""
+    result = run(command + ["--json"])
+    if result.returncode != 0:
+        fail("expected exit code 0", result)
+    summary = json.loads(result.stdout)
+    if summary["serial_fraction"] is None or abs(summary["serial_fraction"] - args.fraction) > 1e-4:
+        fail(f"fitted serial fraction {summary['serial_fraction']}, expected {args.fraction}", result)
+    if len(summary["pngs"]) != 2:
+        fail(f"expected 2 PNG files, got {summary['pngs']}", result)
+    for png in summary["pngs"]:
+        with open(png, "rb") as f:
+            head = f.read(8)
+        if head != b"\x89PNG\r\n\x1a\n":
+            fail(f"{png} is not a PNG image", result)
+    beyond = [p for p in summary["points"] if p["beyond_cores"]]
+    if not beyond or any(int(p["workers"]) <= summary["cores"] for p in beyond):
+        fail("the points beyond the cores are not the ones marked", result)
+    print(f"ok: serial fraction {summary['serial_fraction']:.4f}, {len(summary['pngs'])} PNG images")
+
+
 def check_bad_input(args, command):
     result = run(command, timeout=60)
     if result.returncode != 2:
@@ -276,7 +299,7 @@ def check_bad_input(args, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "bad_input"])
+    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "plot", "bad_input"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -289,6 +312,7 @@ def main():
     parser.add_argument("--items")
     parser.add_argument("--scale", type=float)
     parser.add_argument("--waits", action="store_true")
+    parser.add_argument("--fraction", type=float, help="plot: the serial fraction the CSV was made from")
     parser.add_argument("--threads", type=int, help="hybrid: threads per rank (--workers is then the ranks)")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
@@ -297,7 +321,7 @@ def main():
     args, command = parser.parse_args(argv[:split]), argv[split + 1:]
     checks = {"range_sum": check_range_sum, "big_power": check_big_power, "factorial": check_factorial,
               "sleep_map": check_sleep_map, "map_async": check_map_async,
-              "where": check_where,
+              "where": check_where, "plot": check_plot,
               "bad_input": check_bad_input}
     checks[args.check](args, command)
 

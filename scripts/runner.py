@@ -1,0 +1,91 @@
+"""Running the project's programs from scripts (the tour, the benchmarks, the scaling study):
+where the build is, how to launch MPI, and the environment each model needs.
+
+Open MPI wants to be told to run as root and with more ranks than cores, and binds each rank
+to one core by default, which piles a hybrid rank's threads onto that core; these settings go
+only to an MPI launcher that reported itself as Open MPI. MPICH needs none of them.
+"""
+import json
+import os
+import re
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+CORES = os.cpu_count() or 1
+
+
+def cmake_cache(name, build=BUILD):
+    cache = build / "CMakeCache.txt"
+    if cache.exists():
+        match = re.search(rf"^{name}:[A-Z]+=(.*)$", cache.read_text(), re.M)
+        if match:
+            return match.group(1)
+    return None
+
+
+def mpi_launch(ranks):
+    return [cmake_cache("MPIEXEC_EXECUTABLE") or "mpiexec", cmake_cache("MPIEXEC_NUMPROC_FLAG") or "-n", str(ranks)]
+
+
+def mpi_environment():
+    env = {}
+    try:
+        version = subprocess.run(mpi_launch(1)[:1] + ["--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return env
+    if "Open MPI" in version or "OpenRTE" in version:
+        env["OMPI_MCA_rmaps_base_oversubscribe"] = "1"
+        env["OMPI_MCA_hwloc_base_binding_policy"] = "none"  # let a rank's threads use every core
+        if os.geteuid() == 0:
+            env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    return env
+
+
+MPI_ENV = None
+
+
+def command(model, experiment, args, ranks=1, threads=1):
+    """The command line and environment that run build/<model>/<experiment> with --json."""
+    global MPI_ENV
+    env = dict(os.environ)
+    line = [str(BUILD / model / experiment)] + list(args) + ["--json"]
+    if model in ("openmp", "hybrid", "serial"):
+        env["OMP_NUM_THREADS"] = str(threads)
+    if model in ("mpi", "hybrid"):
+        if MPI_ENV is None:
+            MPI_ENV = mpi_environment()
+        line = mpi_launch(ranks) + line
+        env.update(MPI_ENV)
+    return line, env
+
+
+def run(model, experiment, args, ranks=1, threads=1, timeout=900):
+    """Runs a program; returns its JSON report, with "wall_seconds" (launch included) and
+    "exit_code" added. Raises RuntimeError when it prints no JSON."""
+    line, env = command(model, experiment, args, ranks, threads)
+    start = time.perf_counter()
+    done = subprocess.run(line, capture_output=True, text=True, env=env, timeout=timeout)
+    wall = time.perf_counter() - start
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        raise RuntimeError(f"{' '.join(line)}: exit {done.returncode}, no JSON: {done.stderr.strip()[:300]}")
+    report.update(wall_seconds=wall, exit_code=done.returncode)
+    return report
+
+
+def print_figures(figures, json_path=None):
+    """A benchmark's figures: (name, ratio or None, target, met or None, detail) each, as
+    aligned lines, and as JSON into json_path when given."""
+    print()
+    width = max(len(f[0]) for f in figures)
+    for name, ratio, target, ok, detail in figures:
+        verdict = "" if ok is None else ("meets target" if ok else "BELOW TARGET")
+        shown = f"{ratio:8.3f}x" if ratio is not None else " " * 9
+        print(f"{name.ljust(width)}  {shown}  {target:8}  {verdict:12}  {detail}")
+    if json_path:
+        rows = [dict(zip(("figure", "ratio", "target", "meets", "detail"), f)) for f in figures]
+        Path(json_path).write_text(json.dumps(rows, indent=1) + "\n")
