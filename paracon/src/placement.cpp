@@ -33,7 +33,7 @@ std::string cpu_list(const std::vector<int>& cpus) {
     while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1) ++j;
     if (!text.empty()) text += ",";
     text += std::to_string(cpus[i]);
-    if (j > i) text += "-" + std::to_string(cpus[j]);
+    if (j > i) text.append("-").append(std::to_string(cpus[j])); // append: GCC 12 warns falsely on "-" + string
     i = j + 1;
   }
   return text;
