@@ -43,6 +43,7 @@ function(paracon_add_program model experiment)
   if(model STREQUAL "openmp" OR model STREQUAL "hybrid")
     target_link_libraries(${target} PRIVATE OpenMP::OpenMP_CXX)
   endif()
+  set_property(GLOBAL APPEND PROPERTY PARACON_${model}_PROGRAMS ${target})
 endfunction()
 
 # The environment every MPI launch in the tests needs. Open MPI refuses root and more

@@ -14,6 +14,8 @@ namespace paracon {
 Placement here() {
   Placement p;
   gethostname(p.host, sizeof p.host - 1);
+  const char* node = std::getenv("SLURMD_NODENAME"); // simulated nodes share one host name
+  std::snprintf(p.node, sizeof p.node, "%s", node ? node : p.host);
   p.cpu = sched_getcpu();
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -69,11 +71,11 @@ void report_placement(Report& report, std::vector<Placement> all, int ranks) {
       why = "rank " + std::to_string(p.rank) + " thread " + std::to_string(p.thread) + " runs on CPU " +
             std::to_string(p.cpu) + ", outside its mask " + p.mask;
     if (p.rank >= 0 && p.rank < ranks && p.thread == seen[p.rank]) ++seen[p.rank];
-    rows.push_back({{"host", p.host}, {"rank", p.rank}, {"thread", p.thread}, {"threads", p.threads},
+    rows.push_back({{"host", p.host}, {"node", p.node}, {"rank", p.rank}, {"thread", p.thread}, {"threads", p.threads},
                     {"cpu", p.cpu}, {"place", p.place}, {"mask", p.mask}});
     if (!report.json())
-      std::printf("host %-16s rank %3d  thread %3d of %-3d  cpu %3d  place %3d  mask %s\n", p.host, p.rank, p.thread,
-                  p.threads, p.cpu, p.place, p.mask);
+      std::printf("node %-12s host %-12s rank %3d  thread %3d of %-3d  cpu %3d  place %3d  mask %s\n", p.node, p.host,
+                  p.rank, p.thread, p.threads, p.cpu, p.place, p.mask);
   }
   for (int r = 0; r < ranks && why.empty(); ++r) {
     const int expected = static_cast<int>(std::count_if(all.begin(), all.end(), [r](const Placement& p) { return p.rank == r; }));

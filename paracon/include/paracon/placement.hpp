@@ -11,6 +11,7 @@ namespace paracon {
 // One thread's record. Trivially copyable: MPI gathers it as bytes.
 struct Placement {
   char host[64] = {};
+  char node[64] = {}; // SLURM's name for the node (SLURMD_NODENAME), else the host name
   int rank = 0, thread = 0, threads = 1;
   int cpu = -1;      // the CPU it runs on now (sched_getcpu)
   int place = -1;    // its OpenMP place, or -1 when OMP_PLACES is not set

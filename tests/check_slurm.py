@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Submits a job script to the SLURM cluster named by SLURM_CONF, waits for it, and checks its
+output file.
+
+    check_slurm.py run --validates N [--nodes N --ranks R --threads T] [--files F...]
+                   -- SBATCH_ARGS... SCRIPT [SCRIPT_ARGS...]
+    check_slurm.py reject -- SBATCH_ARGS... SCRIPT [SCRIPT_ARGS...]
+
+run: the job must complete with exit code 0 and print at least N "Solution validates" lines;
+with --nodes/--ranks/--threads, its placement report (hybrid/where) must show that many
+distinct nodes, ranks, and threads per rank; --files must exist in the job's folder
+afterwards ({job} stands for the job id). reject: sbatch itself must refuse the job (an
+impossible request is refused at submission, not left pending).
+"""
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DONE = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "PREEMPTED", "BOOT_FAIL"}
+
+
+def fail(message, output=""):
+    print(f"FAIL: {message}\n{output}")
+    sys.exit(1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", choices=["run", "reject"])
+    parser.add_argument("--validates", type=int, default=1)
+    parser.add_argument("--nodes", type=int)
+    parser.add_argument("--ranks", type=int)
+    parser.add_argument("--threads", type=int)
+    parser.add_argument("--files", nargs="*", default=[])
+    parser.add_argument("--workdir", type=Path, default=Path.cwd())
+    parser.add_argument("--timeout", type=float, default=240)
+    argv = sys.argv[1:]
+    if "--" not in argv:
+        parser.error("the sbatch arguments go after --")
+    split = argv.index("--")
+    args, sbatch = parser.parse_args(argv[:split]), argv[split + 1:]
+    args.workdir.mkdir(parents=True, exist_ok=True)
+
+    submit = subprocess.run(["sbatch", "--parsable", f"--chdir={args.workdir}"] + sbatch, capture_output=True, text=True)
+    if args.action == "reject":
+        if submit.returncode == 0:
+            job = submit.stdout.strip().split(";")[0]
+            subprocess.run(["scancel", job])
+            fail(f"sbatch accepted job {job}; it should have been refused")
+        print(f"ok: refused at submission: {submit.stderr.strip()}")
+        return
+    if submit.returncode != 0:
+        fail(f"sbatch failed: {submit.stderr.strip()}")
+    job = submit.stdout.strip().split(";")[0]
+
+    deadline = time.monotonic() + args.timeout
+    state, fields = "", {}
+    while time.monotonic() < deadline:  # sbatch --wait polls too slowly: ask every 0.25 s
+        shown = subprocess.run(["scontrol", "show", "job", "-o", job], capture_output=True, text=True).stdout
+        fields = dict(re.findall(r"(\w+)=(\S*)", shown))
+        state = fields.get("JobState", "")
+        if state in DONE:
+            break
+        time.sleep(0.25)
+    else:
+        subprocess.run(["scancel", job])
+        fail(f"job {job} still {state} after {args.timeout} s")
+    output_path = Path(fields.get("StdOut", ""))
+    output = output_path.read_text() if output_path.is_file() else ""
+    if state != "COMPLETED" or fields.get("ExitCode") != "0:0":
+        fail(f"job {job} ended {state} with exit code {fields.get('ExitCode')}", output)
+    validated = output.count("Solution validates")
+    if validated < args.validates:
+        fail(f"{validated} 'Solution validates' lines, expected {args.validates}", output)
+    places = re.findall(r"^node (\S+)\s+host \S+\s+rank\s+(\d+)\s+thread\s+(\d+) of (\d+)", output, re.M)
+    if args.nodes is not None:
+        nodes = {p[0] for p in places}
+        if len(nodes) != args.nodes:
+            fail(f"placement shows nodes {sorted(nodes)}, expected {args.nodes}", output)
+    if args.ranks is not None:
+        ranks = {int(p[1]) for p in places}
+        if ranks != set(range(args.ranks)):
+            fail(f"placement shows ranks {sorted(ranks)}, expected 0..{args.ranks - 1}", output)
+    if args.threads is not None:
+        per_rank = {int(p[3]) for p in places}
+        if per_rank != {args.threads} or len(places) != (args.ranks or 1) * args.threads:
+            fail(f"placement shows {len(places)} threads ({per_rank} per rank), expected {args.threads} per rank", output)
+    for name in args.files:
+        path = args.workdir / name.replace("{job}", job)
+        if not path.exists():
+            fail(f"{path} is missing after the job", output)
+    print(f"ok: job {job} {state}, {validated} validated result(s)"
+          + (f", {len({p[0] for p in places})} node(s), {len(places)} placements" if places else ""))
+
+
+if __name__ == "__main__":
+    main()
