@@ -22,7 +22,7 @@ import csv
 import json
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import runner
@@ -44,7 +44,6 @@ class Run:
     twin_scale: float = 1.0     # C++ size / Python size: Python's time is multiplied by it
     work: float = 1.0           # work done relative to the one-worker run (replicate: W)
     threads: int = 0            # hybrid: threads per rank (workers = ranks x threads)
-    result: dict = field(default_factory=dict)
 
 
 # --- The experiments. Each later experiment adds a function here and a line in EXPERIMENTS. ---
