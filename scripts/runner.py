@@ -5,10 +5,12 @@ Open MPI wants to be told to run as root and with more ranks than cores, and bin
 to one core by default, which piles a hybrid rank's threads onto that core; these settings go
 only to an MPI launcher that reported itself as Open MPI. MPICH needs none of them.
 """
+import contextlib
 import json
 import os
 import re
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -75,6 +77,20 @@ def run(model, experiment, args, ranks=1, threads=1, timeout=900):
         raise RuntimeError(f"{' '.join(line)}: exit {done.returncode}, no JSON: {done.stderr.strip()[:300]}")
     report.update(wall_seconds=wall, exit_code=done.returncode)
     return report
+
+
+@contextlib.contextmanager
+def local_bookshop(directory, latency_ms=0):
+    """The tests' stand-in for books.toscrape.com (tests/scrape/bookshop.py) serving on
+    127.0.0.1 while the block runs; yields the scraper's --url template, with latency_ms of
+    delay per page."""
+    shop = [sys.executable, str(ROOT / "tests/scrape/bookshop.py")]
+    subprocess.run(shop + ["start", str(directory)], check=True, stdout=subprocess.DEVNULL)
+    try:
+        port = (Path(directory) / "port").read_text().strip()
+        yield f"http://127.0.0.1:{port}/slow{latency_ms}/catalogue/page-{{}}.html"
+    finally:
+        subprocess.run(shop + ["stop", str(directory)], stdout=subprocess.DEVNULL)
 
 
 def print_figures(figures, json_path=None):

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""scrape benchmark: the figures of the scraping issue, side by side in one run, as ratios.
+
+The local bookshop (tests/scrape/bookshop.py) serves the 50 catalogue pages on 127.0.0.1 with
+--latency ms of delay per page, like a distant server. Then:
+  1. 8 OpenMP threads against 1 thread, on this machine's cores (target >= 5x with 100 ms:
+     waiting needs no core)
+  2. libcurl's multi interface, one thread with 8 transfers in flight, against 8 threads
+     (target >= 1x: as fast, with one thread), and with all 50 in flight
+  3. MPI: 8 ranks against 1 rank (the program's own time, launch excluded)
+
+Uses build/. Repetitions are interleaved; medians are kept.
+Run:  bench/scrape.py [--latency MS] [--repetitions R] [--json FILE]
+"""
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import runner  # noqa: E402  where the build is, how to launch MPI, the bookshop
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--latency", type=int, default=100, help="milliseconds of delay per page")
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args()
+
+    configurations = {  # name: (model, extra arguments, ranks, threads)
+        "1 thread": ("openmp", ["--mode", "threads"], 1, 1),
+        "8 threads": ("openmp", ["--mode", "threads"], 1, 8),
+        "multi, 8 in flight": ("openmp", ["--mode", "multi", "--concurrency", "8"], 1, 1),
+        "multi, 50 in flight": ("openmp", ["--mode", "multi", "--concurrency", "50"], 1, 1),
+        "1 rank": ("mpi", [], 1, 1),
+        "8 ranks": ("mpi", [], 8, 1),
+    }
+    seconds = {name: [] for name in configurations}
+    with tempfile.TemporaryDirectory() as scratch, runner.local_bookshop(Path(scratch) / "shop", args.latency) as url:
+        print(f"== 50 pages, {args.latency} ms a page, {runner.CORES} cores; {args.repetitions} interleaved repetitions")
+        for repetition in range(args.repetitions):
+            for name, (model, extra, ranks, threads) in configurations.items():
+                out = Path(scratch) / f"out-{repetition}-{name.replace(' ', '_').replace(',', '')}"
+                report = runner.run(model, "scrape", ["--url", url, "--out", str(out)] + extra, ranks=ranks, threads=threads)
+                if not report["valid"] or report["rows"] != 1000:
+                    sys.exit(f"bench: scrape {name} did not save every page: {report.get('failures')}")
+                seconds[name].append(report["seconds"])
+    median = {name: statistics.median(values) for name, values in seconds.items()}
+
+    def ratio(slow, fast):
+        return median[slow] / median[fast]
+
+    detail = lambda *names: ", ".join(f"{n} {median[n]:.3f} s" for n in names)
+    figures = [
+        ("8 threads vs 1 thread", ratio("1 thread", "8 threads"), ">= 5", ratio("1 thread", "8 threads") >= 5,
+         detail("1 thread", "8 threads")),
+        ("multi (8 in flight, 1 thread) vs 8 threads", ratio("8 threads", "multi, 8 in flight"), ">= 1",
+         ratio("8 threads", "multi, 8 in flight") >= 0.97, detail("multi, 8 in flight")),
+        ("multi (50 in flight) vs 8 threads", ratio("8 threads", "multi, 50 in flight"), "-", None,
+         detail("multi, 50 in flight")),
+        ("8 MPI ranks vs 1 rank", ratio("1 rank", "8 ranks"), "-", None, detail("1 rank", "8 ranks")),
+    ]
+    runner.print_figures(figures, args.json)
+
+
+if __name__ == "__main__":
+    main()
