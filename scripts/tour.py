@@ -9,8 +9,9 @@ notebook has one, the same computation in Python, timed now, with the C++/Python
                     [--json [FILE]] [--csv FILE]
 
 Sizes: range_sum's n, big_power's exponent, factorial's n, sleep_map's scale in tenths (1: the
-notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps). For range_sum, Python is timed at a smaller n (its
-code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
+notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps), scrape's
+delay per page in ms of the local bookshop (tests/scrape/bookshop.py) it scrapes. For range_sum,
+Python is timed at a smaller n (its code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
 ~: a sum over a range is linear in its length. Powers are not linear, so big_power's Python runs
 at the C++ exponent.
 
@@ -18,6 +19,7 @@ Run it through scripts/tour, which sets up and builds first. Exit code 0 when ev
 validated, 1 otherwise.
 """
 import argparse
+import contextlib
 import csv
 import json
 import subprocess
@@ -134,6 +136,24 @@ def map_async_summary(report):
     return f"{report['units']} units while waiting" if report["not_ready_polls"] else "no wait"
 
 
+def scrape_runs(latency_ms, _):
+    """Notebook 001's appendix: 50 catalogue pages, from the local bookshop with latency_ms of
+    delay a page (the tests' stand-in for books.toscrape.com): a loop, threads, the multi
+    interface's one thread with many transfers, and MPI ranks. Threads beyond the cores still
+    pay: they wait, they do not compute."""
+    def args(name, extra):
+        return ["--url", BOOKSHOP["url"], "--out", str(BUILD / "tour-scrape" / name)] + extra
+    runs = [Run("scrape", "openmp", "threads", w, args(f"threads-{w}", ["--mode", "threads"])) for w in (1, 2, 8)]
+    runs += [Run("scrape", "openmp", "multi", w, args(f"multi-{w}", ["--mode", "multi", "--concurrency", str(w)]))
+             for w in (1, 8, 50)]
+    runs += [Run("scrape", "mpi", "-", w, args(f"mpi-{w}", [])) for w in (1, 2, 8)]
+    return runs
+
+
+def scrape_summary(report):
+    return f"{report['saved']}/{report['pages']} pages, {report['rows']} rows"
+
+
 def big_power_summary(report):
     largest = max(report["results"], key=lambda r: r["digits"])
     return f"{largest['base']}^e: {largest['digits']} digits"
@@ -146,7 +166,10 @@ EXPERIMENTS = {
     "factorial": (factorial_runs, factorial_summary, 10**5, 10**5),
     "sleep_map": (sleep_map_runs, sleep_map_summary, 1, 1),
     "map_async": (map_async_runs, map_async_summary, 10, 10),
+    "scrape": (scrape_runs, scrape_summary, 100, 100),
 }
+
+BOOKSHOP = {}  # scrape's local server while the tour runs: {"url": the --url template}
 
 
 # --- Running ---
@@ -212,6 +235,10 @@ def main():
     quiet = args.json == "-"
     progress = not quiet and sys.stderr.isatty()
     rows = []
+    stack = contextlib.ExitStack()
+    if "scrape" in (args.only or EXPERIMENTS):
+        BOOKSHOP["url"] = stack.enter_context(
+            runner.local_bookshop(BUILD / "tour-bookshop", sizes.get("scrape", EXPERIMENTS["scrape"][2])))
     for name in args.only or EXPERIMENTS:
         make_runs, summary, default_size, default_python_size = EXPERIMENTS[name]
         size = sizes.get(name, default_size)
@@ -221,6 +248,7 @@ def main():
             report = run_program(run)
             python = run_twin(run) if run.twin and not args.no_python else None
             rows.append((run, report, summary(report) if report.get("valid") is not None and "error" not in report else report.get("error", "?"), python))
+    stack.close()
     scaling = None if args.no_scaling or args.only else scaling_sweep()
 
     table = []
@@ -269,6 +297,8 @@ def main():
         print(f"\nspeedup: work per second against 1 worker of the same model and mode (replicate: W workers do W sums,"
               f"\n         so flat wall time is a speedup of W). * more workers than this machine's {CORES} cores.")
         print("seconds: the program's own timing (MPI: the slowest rank, launch excluded).")
+        if any(t["experiment"] == "scrape" for t in table):
+            print("scrape:  multi's workers are transfers in flight, all on one thread.")
         scaled = sorted({t["python_scaled_from"] for t in table if t["python_scaled_from"]})
         if scaled:
             print(f"python:  ~ timed at n = {', '.join(f'{s:.0e}'.replace('e+0', 'e').replace('e+', 'e') for s in scaled)} and scaled linearly to the C++ size.")

@@ -3,13 +3,16 @@
 output file.
 
     check_slurm.py run --validates N [--nodes N --ranks R --threads T] [--files F...]
+                   [--expect REGEX...] [--substitute NAME=FILE...]
                    -- SBATCH_ARGS... SCRIPT [SCRIPT_ARGS...]
     check_slurm.py reject -- SBATCH_ARGS... SCRIPT [SCRIPT_ARGS...]
 
 run: the job must complete with exit code 0 and print at least N "Solution validates" lines;
 with --nodes/--ranks/--threads, its placement report (hybrid/where) must show that many
 distinct nodes, ranks, and threads per rank; --files must exist in the job's folder
-afterwards ({job} stands for the job id). reject: sbatch itself must refuse the job (an
+afterwards ({job} stands for the job id); each --expect must match a line of the output.
+--substitute replaces {NAME} in the sbatch arguments with the contents of FILE (a port a
+fixture chose, say). reject: sbatch itself must refuse the job (an
 impossible request is refused at submission, not left pending).
 """
 import argparse
@@ -35,6 +38,8 @@ def main():
     parser.add_argument("--ranks", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--files", nargs="*", default=[])
+    parser.add_argument("--expect", action="append", default=[])
+    parser.add_argument("--substitute", action="append", default=[])
     parser.add_argument("--workdir", type=Path, default=Path.cwd())
     parser.add_argument("--timeout", type=float, default=240)
     argv = sys.argv[1:]
@@ -43,6 +48,10 @@ def main():
     split = argv.index("--")
     args, sbatch = parser.parse_args(argv[:split]), argv[split + 1:]
     args.workdir.mkdir(parents=True, exist_ok=True)
+    for item in args.substitute:
+        name, _, file = item.partition("=")
+        value = Path(file).read_text().strip()
+        sbatch = [a.replace("{" + name + "}", value) for a in sbatch]
 
     submit = subprocess.run(["sbatch", "--parsable", f"--chdir={args.workdir}"] + sbatch, capture_output=True, text=True)
     if args.action == "reject":
@@ -88,6 +97,9 @@ def main():
         per_rank = {int(p[3]) for p in places}
         if per_rank != {args.threads} or len(places) != (args.ranks or 1) * args.threads:
             fail(f"placement shows {len(places)} threads ({per_rank} per rank), expected {args.threads} per rank", output)
+    for pattern in args.expect:
+        if not re.search(pattern, output, re.M):
+            fail(f"no line of the output matches {pattern!r}", output)
     for name in args.files:
         path = args.workdir / name.replace("{job}", job)
         if not path.exists():
