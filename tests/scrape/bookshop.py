@@ -13,6 +13,7 @@ URLs, http://127.0.0.1:PORT/<variant>/catalogue/page-N.html, by variant:
     faulty      the page, except FAULTS below: 404, 500, a stalled response, truncated HTML,
                 a page without books, a PNG instead of HTML
     flaky-<ID>  503 on the first request for each page under this ID, the page afterwards
+    agent-<UA>  the page when the request's User-Agent is UA, otherwise 403
 Any page number beyond the generated ones is a 404, as on the real site.
 """
 import argparse
@@ -184,6 +185,9 @@ class Handler(BaseHTTPRequestHandler):
                 Handler.flaky_seen.add((variant, page))
             if first:
                 return self.send(503, b"<html><body>Service Unavailable</body></html>")
+        elif variant.startswith("agent-"):
+            if self.headers.get("User-Agent") != variant[len("agent-"):]:
+                return self.send(403, b"<html><body>Forbidden</body></html>")
         elif variant not in ("site", "faulty"):
             return self.send(404, b"<html><body>Not found</body></html>")
         self.send(200, body)

@@ -4,7 +4,7 @@ the generator's truth.
 
     check_scrape.py --site DIR [--variant site|slow<MS>|faulty|flaky|refused|file]
                     [--pages A..B] [--expect PAGE=REASON]... [--raw] [--attempts N]
-                    [--max-seconds S] [--pty] -- COMMAND [ARGS...]
+                    [--max-seconds S] [--min-seconds S] [--pty] -- COMMAND [ARGS...]
 
 COMMAND gets --url, --pages, --out (a fresh folder) and --json appended. Checked: the exit code
 (0, or 1 when a page is expected to fail); the report (pages saved, each failure with its page
@@ -12,7 +12,8 @@ and a reason containing REASON, and with --attempts the attempts of every page);
 results_{i}.csv (header, each row's title, price, stock and numeric price against the truth,
 quoting read back by Python's csv module); results.csv, the same rows in page order with the
 page first; with --raw, html_books_{i}.html byte for byte as served and no CSV; no file for a
-failed page and no temporary file left behind; the wall time under --max-seconds. With --pty
+failed page and no temporary file left behind; the wall time under --max-seconds and the
+program's own time over --min-seconds (a rate limit). With --pty
 the program runs with stderr on a terminal and must draw its progress bar there.
 """
 import argparse
@@ -103,6 +104,7 @@ def main():
     parser.add_argument("--raw", action="store_true")
     parser.add_argument("--attempts", type=int)
     parser.add_argument("--max-seconds", type=float, default=120)
+    parser.add_argument("--min-seconds", type=float, default=0)
     parser.add_argument("--pty", action="store_true")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -137,6 +139,8 @@ def main():
         fail(f"stdout is not one JSON object: {e}", result)
     if seconds > args.max_seconds:
         fail(f"took {seconds:.1f} s, more than {args.max_seconds} s", result)
+    if report["seconds"] < args.min_seconds:
+        fail(f"took {report['seconds']:.2f} s, less than {args.min_seconds} s", result)
 
     # The report: counts, and every failure named with its reason.
     saved_pages = [p for p in pages if p not in expected_failures]
