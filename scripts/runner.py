@@ -79,6 +79,15 @@ def run(model, experiment, args, ranks=1, threads=1, timeout=900):
     return report
 
 
+def numpy_python():
+    """A Python that has numpy: Debian's /usr/bin/python3 with python3-numpy first (the python3
+    first on PATH may lack it), else this one. None when none has it."""
+    for python in ("/usr/bin/python3", sys.executable):
+        if subprocess.run([python, "-c", "import numpy"], capture_output=True).returncode == 0:
+            return python
+    return None
+
+
 @contextlib.contextmanager
 def local_bookshop(directory, latency_ms=0):
     """The tests' stand-in for books.toscrape.com (tests/scrape/bookshop.py) serving on

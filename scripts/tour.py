@@ -9,7 +9,7 @@ notebook has one, the same computation in Python, timed now, with the C++/Python
                     [--json [FILE]] [--csv FILE]
 
 Sizes: range_sum's n, big_power's exponent, factorial's n, sleep_map's scale in tenths (1: the
-notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps), scrape's
+notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps), array_sum's n, scrape's
 delay per page in ms of the local bookshop (tests/scrape/bookshop.py) it scrapes. For range_sum,
 Python is timed at a smaller n (its code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
 ~: a sum over a range is linear in its length. Powers are not linear, so big_power's Python runs
@@ -46,6 +46,7 @@ class Run:
     twin_scale: float = 1.0     # C++ size / Python size: Python's time is multiplied by it
     work: float = 1.0           # work done relative to the one-worker run (replicate: W)
     threads: int = 0            # hybrid: threads per rank (workers = ranks x threads)
+    twin_python: str = ""       # the Python to run the twin with, when it needs numpy
 
 
 # --- The experiments. Each later experiment adds a function here and a line in EXPERIMENTS. ---
@@ -136,6 +137,27 @@ def map_async_summary(report):
     return f"{report['units']} units while waiting" if report["not_ready_polls"] else "no wait"
 
 
+def array_sum_runs(n, python_n):
+    """Notebook 000, Act 2, "Módulos externos": np.mod(np.sum(np.arange(0, size)), 23), with an
+    Eigen array (materialized) and an Eigen expression (lazy)."""
+    numpy = runner.numpy_python()
+    twin = [str(TWINS / "array_sum.py"), str(python_n)]
+    runs = []
+    for model, counts in (("openmp", (1, 2)), ("mpi", (1, 2, 4))):
+        for variant in ("materialized", "lazy"):
+            for w in counts:
+                python = model == "openmp" and w == 1 and variant == "materialized"
+                runs.append(Run("array_sum", model, variant, w, [str(n), "--variant", variant],
+                                twin=twin if python else None, twin_python=numpy, twin_size=python_n,
+                                twin_label="np.mod(np.sum(np.arange(0, n)), 23)"))
+    return runs
+
+
+def array_sum_summary(report):
+    variant = next(iter(report["variants"].values()))
+    return f"sum%23={variant['mod23']}, peak {report['peak_memory'] / 2**20:.0f} MiB"
+
+
 def scrape_runs(latency_ms, _):
     """Notebook 001's appendix: 50 catalogue pages, from the local bookshop with latency_ms of
     delay a page (the tests' stand-in for books.toscrape.com): a loop, threads, the multi
@@ -166,6 +188,7 @@ EXPERIMENTS = {
     "factorial": (factorial_runs, factorial_summary, 10**5, 10**5),
     "sleep_map": (sleep_map_runs, sleep_map_summary, 1, 1),
     "map_async": (map_async_runs, map_async_summary, 10, 10),
+    "array_sum": (array_sum_runs, array_sum_summary, 3 * 10**8, 3 * 10**8),
     "scrape": (scrape_runs, scrape_summary, 100, 100),
 }
 
@@ -198,7 +221,9 @@ def run_program(run):
 
 def run_twin(run):
     try:
-        done = subprocess.run([sys.executable] + run.twin, capture_output=True, text=True, timeout=600)
+        if run.twin_python is None:
+            return None  # it needs numpy, and no Python here has it
+        done = subprocess.run([run.twin_python or sys.executable] + run.twin, capture_output=True, text=True, timeout=600)
         return json.loads(done.stdout)["seconds"] * run.twin_scale
     except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError, KeyError):
         return None

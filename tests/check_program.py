@@ -132,6 +132,28 @@ def check_range_sum(args, command):
     print(f"ok: {model} {mode} n={args.n} workers={args.workers} sum={total} mod23={total % 23}")
 
 
+def check_array_sum(args, command):
+    """Every variant's sum against n(n-1)/2; numpy's int64 answer; with --max-peak, every
+    process's peak memory under that many bytes (a rank holds its slice, not the array)."""
+    total = args.n * (args.n - 1) // 2
+    result, report = run_json(command)
+    expect(report, {"experiment": "array_sum", "n": args.n, "workers": args.workers, "expected": str(total),
+                    "numpy_int64_sum": str(numpy_int64(total)), "numpy_int64_mod23": numpy_int64(total) % 23,
+                    "valid": True}, result)
+    variants = report.get("variants", {})
+    wanted = ["materialized", "lazy"] if args.variant == "both" else [args.variant]
+    if sorted(variants) != sorted(wanted):
+        fail(f"variants {sorted(variants)}, expected {sorted(wanted)}", result)
+    for name in wanted:
+        expect(variants[name], {"sum": str(total), "mod23": total % 23}, result, f"{name} ")
+    peaks = report.get("peak_memory_per_process", [])
+    if len(peaks) != (args.workers if "mpi" in report.get("model", "") else 1):
+        fail(f"{len(peaks)} peak memory figures", result)
+    if args.max_peak is not None and max(peaks) > args.max_peak:
+        fail(f"peak memory {max(peaks)} bytes in a process, more than {args.max_peak}", result)
+    print(f"ok: {report['model']} n={args.n} {'+'.join(wanted)} sum={total}, peak {max(peaks) >> 20} MiB")
+
+
 def parse_bases(text):
     bases = []
     for item in text.split(","):
@@ -299,7 +321,8 @@ def check_bad_input(args, command):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "plot", "bad_input"])
+    parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "plot", "bad_input",
+                                          "array_sum"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -314,6 +337,8 @@ def main():
     parser.add_argument("--waits", action="store_true")
     parser.add_argument("--fraction", type=float, help="plot: the serial fraction the CSV was made from")
     parser.add_argument("--threads", type=int, help="hybrid: threads per rank (--workers is then the ranks)")
+    parser.add_argument("--variant", default="both")
+    parser.add_argument("--max-peak", type=int, help="array_sum: bytes of peak memory a process may reach")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("the command to run goes after --")
@@ -322,7 +347,7 @@ def main():
     checks = {"range_sum": check_range_sum, "big_power": check_big_power, "factorial": check_factorial,
               "sleep_map": check_sleep_map, "map_async": check_map_async,
               "where": check_where, "plot": check_plot,
-              "bad_input": check_bad_input}
+              "bad_input": check_bad_input, "array_sum": check_array_sum}
     checks[args.check](args, command)
 
 
