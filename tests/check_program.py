@@ -154,6 +154,71 @@ def check_array_sum(args, command):
     print(f"ok: {report['model']} n={args.n} {'+'.join(wanted)} sum={total}, peak {max(peaks) >> 20} MiB")
 
 
+MASK64 = 2**64 - 1
+P61 = 2**61 - 1
+
+
+def splitmix64(x):
+    x = (x + 0x9E3779B97F4A7C15) & MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK64
+    return x ^ (x >> 31)
+
+
+def squares_inputs(args):
+    return [splitmix64((args.seed + i) & MASK64) % args.max for i in range(args.count)]
+
+
+def fingerprint(ys):
+    return sum((i + 1) * (y % P61) for i, y in enumerate(ys)) % P61
+
+
+def check_as_completed(args, command):
+    """Every item exactly once, each input regenerated from the seed and squared here; the
+    completion order reported as it was; with --differs, not the submission order."""
+    if args.human:
+        result = run(command)
+        xs = squares_inputs(args)
+        lines = [line for line in result.stdout.splitlines() if " squared is " in line]
+        if result.returncode != 0 or sorted(lines) != sorted(f"{x} squared is {x * x}" for x in xs):
+            fail(f"expected the {len(xs)} lines 'x squared is y', in any order", result)
+        print(f"ok: {len(lines)} lines 'x squared is y'")
+        return
+    result, report = run_json(command)
+    xs = squares_inputs(args)
+    workers = args.workers if report.get("model") == "openmp" else max(1, args.workers - 1)  # MPI: rank 0 manages
+    expect(report, {"experiment": "as_completed", "count": args.count, "workers": workers, "seed": args.seed,
+                    "max": args.max, "fingerprint": fingerprint([x * x for x in xs]), "valid": True}, result)
+    done = report["completed"]
+    order = [c["index"] for c in done]
+    if sorted(order) != list(range(args.count)):
+        fail(f"completed indices {order} are not each item once", result)
+    for c in done:
+        x = xs[c["index"]]
+        if c["x"] != x or c["y"] != str(x * x):
+            fail(f"item {c['index']}: {c['x']} squared is {c['y']}, expected {x} squared is {x * x}", result)
+    if report["in_submission_order"] != (order == list(range(args.count))):
+        fail("in_submission_order does not match the completion order", result)
+    if args.differs and order == list(range(args.count)):
+        fail("completion order is the submission order; uneven work should change it", result)
+    print(f"ok: {args.count} squares, completion order {order[:12]}{'...' if len(order) > 12 else ''}")
+
+
+def check_pool_map(args, command):
+    """Every variant's fingerprint of Y, in input order, against squares computed here."""
+    result, report = run_json(command)
+    xs = squares_inputs(args)
+    print_ = fingerprint([x * x for x in xs])
+    expect(report, {"experiment": "pool_map", "count": args.count, "workers": args.workers, "seed": args.seed,
+                    "max": args.max, "valid": True}, result)
+    wanted = ["loop", "eigen"] if args.variant == "both" else [args.variant]
+    if sorted(report["variants"]) != sorted(wanted):
+        fail(f"variants {sorted(report['variants'])}, expected {wanted}", result)
+    for name in wanted:
+        expect(report["variants"][name], {"fingerprint": print_}, result, f"{name} ")
+    print(f"ok: {args.count} squares in input order, {'+'.join(wanted)}, fingerprint {print_}")
+
+
 def parse_bases(text):
     bases = []
     for item in text.split(","):
@@ -322,7 +387,7 @@ def check_bad_input(args, command):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "plot", "bad_input",
-                                          "array_sum"])
+                                          "array_sum", "as_completed", "pool_map"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -338,6 +403,10 @@ def main():
     parser.add_argument("--fraction", type=float, help="plot: the serial fraction the CSV was made from")
     parser.add_argument("--threads", type=int, help="hybrid: threads per rank (--workers is then the ranks)")
     parser.add_argument("--variant", default="both")
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--count", type=int, default=10)
+    parser.add_argument("--max", type=int, default=20000)
+    parser.add_argument("--differs", action="store_true", help="as_completed: completion order must differ")
     parser.add_argument("--max-peak", type=int, help="array_sum: bytes of peak memory a process may reach")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
@@ -347,7 +416,8 @@ def main():
     checks = {"range_sum": check_range_sum, "big_power": check_big_power, "factorial": check_factorial,
               "sleep_map": check_sleep_map, "map_async": check_map_async,
               "where": check_where, "plot": check_plot,
-              "bad_input": check_bad_input, "array_sum": check_array_sum}
+              "bad_input": check_bad_input, "array_sum": check_array_sum,
+              "as_completed": check_as_completed, "pool_map": check_pool_map}
     checks[args.check](args, command)
 
 

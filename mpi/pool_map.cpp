@@ -1,0 +1,97 @@
+// pool_map (MPI): `Pool(cpu_count()).map(f, X)` as MPI_Scatterv, a local map, MPI_Gatherv.
+//
+// Mirrors notebook 000, Act 3, "Pool simplificado em 3 passos": Y = p.map(f, X), results in
+// input order.
+//
+// Teaches scatter and gather with uneven counts. Rank 0 holds X. MPI_Scatterv sends each rank
+// a contiguous block (sizes differ by at most one when the ranks do not divide the list), each
+// rank squares its block (a loop, or the Eigen expression Y = X.square()), and MPI_Gatherv
+// puts the blocks back on rank 0 at the same offsets: Y is in input order by construction,
+// which is what map promises and as_completed does not. Only rank 0 holds the whole lists; the
+// memory the ranks of a node need together is checked first, with one verdict for all.
+//
+// Usage: mpirun -n 4 pool_map [--seed S] [--count N] [--max M] [--variant loop|eigen|both] [--json]
+
+#include <vector>
+
+#include <Eigen/Core>
+#include <mpi.h>
+
+#include "paracon/mpi.hpp"
+#include "paracon/partition.hpp"
+#include "paracon/squares.hpp"
+#include "paracon/system.hpp"
+
+namespace sq = paracon::squares;
+using Vector = Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>;
+
+int main(int argc, char** argv) {
+  paracon::mpi::Session mpi(argc, argv); // MPI_Init_thread; MPI_Finalize when main returns
+  const int rank = mpi.rank(), ranks = mpi.size();
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Read and check the parameters (every rank the same verdict; rank 0 speaks)
+  //////////////////////////////////////////////////////////////////////////////////////////
+  sq::Options options;
+  std::string variant = "both";
+  paracon::Cli cli("pool_map", "Pool.map(f, X) as MPI_Scatterv, a map on each rank, MPI_Gatherv");
+  sq::add_options(cli, options, 100000000, sq::map_max);
+  cli.app().add_option("--variant", variant, "loop: a loop on each block; eigen: Y = X.square(); both")
+      ->check(CLI::IsMember({"loop", "eigen", "both"}))
+      ->capture_default_str();
+  if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
+  const auto variants = sq::map_variants(variant);
+  const std::uint64_t n = options.count;
+  std::vector<int> counts(ranks), offsets(ranks);
+  for (int r = 0; r < ranks; ++r) {
+    const auto part = paracon::block({0, n}, ranks, r);
+    counts[r] = static_cast<int>(part.size());
+    offsets[r] = static_cast<int>(part.begin);
+  }
+  const std::uint64_t mine_bytes = 16u * counts[rank] + (mpi.root() ? sq::map_bytes(n, variants.size()) : 0);
+  const std::uint64_t node_needs = paracon::mpi::sum_on_node(mine_bytes), available = paracon::available_memory();
+  if (!paracon::mpi::all_ranks(available == 0 || node_needs <= available)) {
+    if (mpi.root())
+      paracon::print_error("pool_map", "the lists need " + paracon::format_bytes(node_needs) + " on a node, but only " +
+                                           paracon::format_bytes(available) + " is available: use a smaller --count");
+    return paracon::exit_usage;
+  }
+  paracon::Report report("pool_map", "mpi", cli.json());
+  if (mpi.root())
+    report.print_title(std::to_string(n) + " numbers below " + std::to_string(options.max) + ", " +
+                       std::to_string(ranks) + " ranks");
+  std::vector<std::uint64_t> x(mpi.root() ? n : 0);
+  for (std::uint64_t i = 0; i < x.size(); ++i) x[i] = sq::item(options.seed, i, options.max);
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // The timed regions: scatter, map, gather
+  //////////////////////////////////////////////////////////////////////////////////////////
+  std::vector<sq::Mapped> runs;
+  for (const std::string& name : variants) {
+    sq::Mapped run{name, std::vector<std::uint64_t>(mpi.root() ? n : 0), 0};
+    Vector block(counts[rank]), squares(counts[rank]);
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double start = MPI_Wtime();
+    MPI_Scatterv(x.data(), counts.data(), offsets.data(), MPI_UINT64_T, block.data(), counts[rank], MPI_UINT64_T, 0,
+                 MPI_COMM_WORLD);
+    if (name == "loop")
+      for (Eigen::Index i = 0; i < block.size(); ++i) squares[i] = block[i] * block[i];
+    else
+      squares = block.square(); // np.power(X, 2) on this rank's block
+    MPI_Gatherv(squares.data(), counts[rank], MPI_UINT64_T, run.y.data(), counts.data(), offsets.data(), MPI_UINT64_T,
+                0, MPI_COMM_WORLD);
+    run.seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
+    runs.push_back(std::move(run));
+  }
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Analyse and report on rank 0: for x, y in zip(X, Y): print(x, 'squared is', y)
+  //////////////////////////////////////////////////////////////////////////////////////////
+  if (mpi.root()) {
+    sq::print_mapped(report, options, runs.front().y);
+    sq::report_mapped(report, options, ranks, runs);
+    report.print();
+  }
+  const bool valid = paracon::mpi::all_ranks(!mpi.root() || report.valid());
+  return valid ? paracon::exit_validated : paracon::exit_failed;
+}
