@@ -219,6 +219,38 @@ def check_pool_map(args, command):
     print(f"ok: {args.count} squares in input order, {'+'.join(wanted)}, fingerprint {print_}")
 
 
+def check_refcount(args, command):
+    """Each variant's count against workers x increments, computed here: exact for every
+    synchronised one, at most that for the race; the shared_ptr counts (1 + workers x 1000 copies
+    held, 1 afterwards, 4 for the notebook's four names)."""
+    result, report = run_json(command)
+    model = report.get("model")
+    names = (["unsynchronised", "atomic", "critical", "lock", "reduction", "shared_ptr"] if model == "openmp"
+             else ["fetch_and_op", "accumulate", "reduce"])
+    if args.variant != "both":
+        names = [args.variant]
+    expect(report, {"experiment": "refcount", "workers": args.workers, "increments": args.count, "valid": True}, result)
+    variants = report.get("variants", {})
+    if list(variants) != names:
+        fail(f"variants {list(variants)}, expected {names}", result)
+    for name, v in variants.items():
+        total = 1 if name == "shared_ptr" else args.workers * args.count
+        if v["expected"] != total or v["lost"] != v["expected"] - v["observed"]:
+            fail(f"{name}: expected {v['expected']} (lost {v['lost']}), should be {total}", result)
+        if name == "unsynchronised":
+            if not 1 <= v["observed"] <= total:
+                fail(f"the race counted {v['observed']} of {total}", result)
+        elif v["observed"] != total:
+            fail(f"{name} counted {v['observed']}, expected exactly {total}", result)
+    if model == "openmp":
+        if "shared_ptr" in names:
+            expect(report, {"use_count_held": 1 + 1000 * args.workers}, result)
+        expect(report, {"use_count_chain": 4}, result)
+    raced = variants.get("unsynchronised")
+    print(f"ok: {model} {len(names)} counters at {args.workers} workers x {args.count}"
+          + (f"; the race lost {raced['lost']}" if raced else ""))
+
+
 def parse_bases(text):
     bases = []
     for item in text.split(","):
@@ -387,7 +419,7 @@ def check_bad_input(args, command):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "plot", "bad_input",
-                                          "array_sum", "as_completed", "pool_map"])
+                                          "array_sum", "as_completed", "pool_map", "refcount"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -417,7 +449,8 @@ def main():
               "sleep_map": check_sleep_map, "map_async": check_map_async,
               "where": check_where, "plot": check_plot,
               "bad_input": check_bad_input, "array_sum": check_array_sum,
-              "as_completed": check_as_completed, "pool_map": check_pool_map}
+              "as_completed": check_as_completed, "pool_map": check_pool_map,
+              "refcount": check_refcount}
     checks[args.check](args, command)
 
 
