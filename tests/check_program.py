@@ -251,6 +251,46 @@ def check_refcount(args, command):
           + (f"; the race lost {raced['lost']}" if raced else ""))
 
 
+NOTEBOOK_GATHER = ["a", "ba", "ca", "xi", "!"]
+
+
+def check_gather(args, command):
+    """The notebook's lines a, ba, ca, xi, ! in every mode (OpenMP) or run (MPI); the waits
+    really waited (no run shorter than one delay); with --overlap, rank 0 worked while waiting;
+    with --progress, the large message waited for MPI calls (its MPI_Wait was the longer)."""
+    if args.human:
+        result = run(command)
+        lines = [line for line in result.stdout.splitlines() if line in NOTEBOOK_GATHER]
+        want = NOTEBOOK_GATHER * (len(lines) // 5)
+        if result.returncode != 0 or not lines or lines != want:
+            fail(f"printed {lines}, expected repetitions of {NOTEBOOK_GATHER}", result)
+        print(f"ok: {len(lines) // 5} runs printing a ba ca xi !")
+        return
+    result, report = run_json(command)
+    expect(report, {"experiment": "gather", "workers": args.workers, "delay": args.scale, "valid": True}, result)
+    if report["model"] == "openmp":
+        for mode, run_ in report["modes"].items():
+            if run_["lines"] != NOTEBOOK_GATHER:
+                fail(f"{mode} printed {run_['lines']}", result)
+            overlap = mode != "depend" and args.workers >= 2
+            predicted = args.scale * (1 if overlap else 2)
+            if run_["predicted_seconds"] != predicted or run_["seconds"] < 0.95 * predicted:
+                fail(f"{mode}: {run_['seconds']} s against {predicted} s predicted here", result)
+        print(f"ok: {', '.join(report['modes'])} print a ba ca xi !, waits overlapped at {args.workers} threads")
+        return
+    if report["lines"] != NOTEBOOK_GATHER:
+        fail(f"printed {report['lines']}", result)
+    if report["seconds"] < 0.95 * args.scale * (2 if args.workers == 1 else 1):
+        fail(f"gather took {report['seconds']} s, less than its waits", result)
+    if args.waits and report["units_while_waiting"] == 0:
+        fail("rank 0 did no work while the futures were pending", result)
+    if args.progress and not report["wait_without_progress"] > report["wait_with_progress"]:
+        fail("the large message did not wait for MPI calls", result)
+    print(f"ok: a ba ca xi ! on {args.workers} ranks, {report['units_while_waiting']} units while waiting, "
+          f"waits {report['wait_without_progress'] * 1e3:.2f} ms without progress, "
+          f"{report['wait_with_progress'] * 1e3:.3f} ms with")
+
+
 def parse_bases(text):
     bases = []
     for item in text.split(","):
@@ -419,7 +459,7 @@ def check_bad_input(args, command):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("check", choices=["range_sum", "big_power", "factorial", "sleep_map", "map_async", "where", "plot", "bad_input",
-                                          "array_sum", "as_completed", "pool_map", "refcount"])
+                                          "array_sum", "as_completed", "pool_map", "refcount", "gather"])
     parser.add_argument("--n", type=int)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--mode", choices=["replicate", "split"])
@@ -439,6 +479,7 @@ def main():
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--max", type=int, default=20000)
     parser.add_argument("--differs", action="store_true", help="as_completed: completion order must differ")
+    parser.add_argument("--progress", action="store_true", help="gather: the unpolled message must wait")
     parser.add_argument("--max-peak", type=int, help="array_sum: bytes of peak memory a process may reach")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
@@ -450,7 +491,7 @@ def main():
               "where": check_where, "plot": check_plot,
               "bad_input": check_bad_input, "array_sum": check_array_sum,
               "as_completed": check_as_completed, "pool_map": check_pool_map,
-              "refcount": check_refcount}
+              "refcount": check_refcount, "gather": check_gather}
     checks[args.check](args, command)
 
 

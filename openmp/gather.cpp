@@ -1,0 +1,136 @@
+// gather (OpenMP): asyncio.gather with OpenMP tasks: two coroutines awaited together, results in
+// submission order, and the same chain written as futures with `depend`.
+//
+// Mirrors notebook 000, Act 1, "Concurrency": start() prints 'a', awaits
+// asyncio.gather(a(), b()) (which print 'ba' and 'ca'), prints 'xi' and returns '!', which the
+// outer gather prints: a, ba, ca, xi, !.
+//
+// Teaches tasks as awaitables. In asyncio one thread interleaves the coroutines while each
+// waits; here each coroutine is an `omp task`, any thread of the team may run it, and the
+// producer waits for both with `taskwait` (or a `taskgroup`, which also waits for the tasks'
+// own children). Like gather, the results come back in submission order whatever order the
+// tasks finish in, so the output is the notebook's, deterministically; and with two threads
+// the two waits overlap: the gather takes one --delay, not two. --mode depend writes the chain
+// as futures instead: a task that `depend(in:)`s on a variable starts only after the task that
+// `depend(out:)`s it, so each coroutine can print as it finishes, in order, at the price of
+// running them one after the other.
+//
+// Usage: OMP_NUM_THREADS=2 gather [--mode all|taskwait|taskgroup|depend] [--delay S]
+//        [--tolerance S] [--json]
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <omp.h>
+
+#include "paracon/gather.hpp"
+
+namespace ga = paracon::gather;
+
+int main(int argc, char** argv) {
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Read and check the parameters
+  //////////////////////////////////////////////////////////////////////////////////////////
+  ga::Options options;
+  std::string chosen = "all";
+  double tolerance = 0.5;
+  paracon::Cli cli("gather", "asyncio.gather(a(), b()) as OpenMP tasks: taskwait, taskgroup, depend");
+  ga::add_options(cli, options);
+  cli.app().add_option("--mode", chosen, "How start() awaits a() and b()")
+      ->check(CLI::IsMember({"all", "taskwait", "taskgroup", "depend"}))
+      ->capture_default_str();
+  cli.app().add_option("--tolerance", tolerance, "Seconds a run may take beyond its prediction")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  if (auto code = cli.parse(argc, argv)) return *code;
+  const std::vector<std::string> modes =
+      chosen == "all" ? std::vector<std::string>{"taskwait", "taskgroup", "depend"} : std::vector<std::string>{chosen};
+
+  const int threads = omp_get_max_threads();
+  paracon::Report report("gather", "openmp", cli.json());
+  report.print_title(std::to_string(threads) + " threads, a() and b() each wait " + paracon::show(options.delay) + " s");
+  std::string why;
+  paracon::Json runs = paracon::Json::object();
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // The timed regions: print(*await asyncio.gather(start())), once per mode
+  //////////////////////////////////////////////////////////////////////////////////////////
+  for (const std::string& mode : modes) {
+    std::vector<std::string> lines;
+    const auto say = [&](const std::string& line) { // print(), one thread at a time
+#pragma omp critical(say)
+      {
+        lines.push_back(line);
+        if (!report.json()) std::printf("%s\n", line.c_str());
+      }
+    };
+    if (!report.json()) std::printf("-- %s\n", mode.c_str());
+    std::string result;
+    paracon::Stopwatch clock;
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+    { // start(), run by one thread; the team runs the tasks it creates
+      say("a");
+      std::string ra, rb;
+      if (mode == "taskwait") {
+#pragma omp task shared(ra)
+        ra = ga::coroutine_a(options);
+#pragma omp task shared(rb)
+        rb = ga::coroutine_b(options);
+#pragma omp taskwait // await asyncio.gather(a(), b())
+      } else if (mode == "taskgroup") {
+#pragma omp taskgroup // the same await; it would also wait for tasks that a() and b() create
+        {
+#pragma omp task shared(ra)
+          ra = ga::coroutine_a(options);
+#pragma omp task shared(rb)
+          rb = ga::coroutine_b(options);
+        }
+      }
+      if (mode != "depend") { // gather's results, in submission order
+        say(ra);
+        say(rb);
+        say("xi");
+        result = "!";
+      } else { // futures: ra, rb and result are each written by one task and read by the next
+#pragma omp task depend(out : ra) shared(ra)
+        {
+          ra = ga::coroutine_a(options);
+          say(ra);
+        }
+#pragma omp task depend(in : ra) depend(out : rb) shared(rb)
+        {
+          rb = ga::coroutine_b(options);
+          say(rb);
+        }
+#pragma omp task depend(in : rb) depend(out : result) shared(result)
+        {
+          say("xi");
+          result = "!";
+        }
+#pragma omp taskwait
+      }
+    }
+    say(result); // the outer gather prints start()'s return value
+    const double seconds = clock.seconds();
+
+    // Predicted: the two waits overlap when two threads can take them and nothing orders them.
+    const double predicted = options.delay * (mode == "depend" || threads < 2 ? 2 : 1);
+    runs[mode] = {{"lines", lines}, {"seconds", seconds}, {"predicted_seconds", predicted}};
+    report.add(mode, paracon::show(seconds) + " s", mode,
+               paracon::show(seconds) + " s, predicted " + paracon::show(predicted) + " s");
+    if (why.empty()) why = ga::check_lines(lines);
+    if (why.empty() && (seconds < predicted * 0.95 || seconds > predicted + tolerance))
+      why = mode + " took " + paracon::show(seconds) + " s, predicted " + paracon::show(predicted) + " s";
+  }
+
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // Report
+  //////////////////////////////////////////////////////////////////////////////////////////
+  report.add("workers", threads).add("delay", options.delay);
+  report.add_json("modes", runs);
+  report.verdict(why.empty(), why);
+  report.print();
+  return report.valid() ? paracon::exit_validated : paracon::exit_failed;
+}
