@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   paracon::Report report("gather", "openmp", cli.json());
   report.print_title(std::to_string(threads) + " threads, a() and b() each wait " + paracon::show(options.delay) + " s");
   std::string why;
+  double total = 0;
   paracon::Json runs = paracon::Json::object();
 
   //////////////////////////////////////////////////////////////////////////////////////////
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
 
     // Predicted: the two waits overlap when two threads can take them and nothing orders them.
     const double predicted = options.delay * (mode == "depend" || threads < 2 ? 2 : 1);
+    total += seconds;
     runs[mode] = {{"lines", lines}, {"seconds", seconds}, {"predicted_seconds", predicted}};
     report.add(mode, paracon::show(seconds) + " s", mode,
                paracon::show(seconds) + " s, predicted " + paracon::show(predicted) + " s");
@@ -128,7 +130,7 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Report
   //////////////////////////////////////////////////////////////////////////////////////////
-  report.add("workers", threads).add("delay", options.delay);
+  report.add("workers", threads).add("delay", options.delay).add("seconds", total, "seconds", paracon::show(total));
   report.add_json("modes", runs);
   report.verdict(why.empty(), why);
   report.print();

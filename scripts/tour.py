@@ -9,7 +9,8 @@ notebook has one, the same computation in Python, timed now, with the C++/Python
                     [--json [FILE]] [--csv FILE]
 
 Sizes: range_sum's n, big_power's exponent, factorial's n, sleep_map's scale in tenths (1: the
-notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps), array_sum's n, scrape's
+notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps), refcount's increments per worker (MPI: a hundredth), gather's delay in ms,
+array_sum's n, as_completed's and pool_map's count of numbers, scrape's
 delay per page in ms of the local bookshop (tests/scrape/bookshop.py) it scrapes. For range_sum,
 Python is timed at a smaller n (its code would take minutes) and its time scaled linearly to the C++ n, which the table marks with
 ~: a sum over a range is linear in its length. Powers are not linear, so big_power's Python runs
@@ -137,6 +138,70 @@ def map_async_summary(report):
     return f"{report['units']} units while waiting" if report["not_ready_polls"] else "no wait"
 
 
+def refcount_runs(increments, _):
+    """Notebook 000, Part 0: a shared reference count, raced and synchronised."""
+    args = ["--increments", str(increments)]
+    return ([Run("refcount", "openmp", "all", w, args) for w in (1, 2, 4)]
+            + [Run("refcount", "mpi", "all", w, ["--increments", str(max(1, increments // 100))]) for w in (1, 2, 4)])
+
+
+def refcount_summary(report):
+    v = report["variants"]
+    if "unsynchronised" in v:
+        return (f"race lost {v['unsynchronised']['lost']}; ns: atomic {v['atomic']['ns_per_increment']:.0f}, "
+                f"lock {v['lock']['ns_per_increment']:.0f}, reduction {v['reduction']['ns_per_increment']:.1f}")
+    return (f"ns: fetch_and_op {v['fetch_and_op']['ns_per_increment']:.0f}, accumulate "
+            f"{v['accumulate']['ns_per_increment']:.0f}, reduce {v['reduce']['ns_per_increment']:.1f}")
+
+
+def gather_runs(milliseconds, _):
+    """Notebook 000, Act 1: asyncio.gather(a(), b()), each waiting `milliseconds`."""
+    args = ["--delay", str(milliseconds / 1000)]
+    return ([Run("gather", "openmp", "all", w, args) for w in (1, 2)]
+            + [Run("gather", "mpi", "-", w, args) for w in (1, 3)])
+
+
+def gather_summary(report):
+    if report["model"] == "openmp":
+        return ", ".join(f"{m} {r['seconds']:.2f} s" for m, r in report["modes"].items())
+    return (f"{' '.join(report['lines'])}; {report['units_while_waiting']} units while waiting; "
+            f"unpolled wait {report['wait_without_progress'] * 1e3:.1f} ms")
+
+
+def squares_runs(experiment, count, python_count, label, args=()):
+    numpy = runner.numpy_python()
+    runs = []
+    for model, counts in (("openmp", (1, 2, 3)), ("mpi", (1, 2, 4))):
+        for w in counts:
+            python = model == "openmp" and w in (1, 3) and numpy
+            runs.append(Run(experiment, model, "-", w, ["--count", str(count)] + list(args),
+                            twin=[str(TWINS / "squares.py"), experiment, str(python_count), "--workers", str(w)]
+                            if python else None, twin_python=numpy, twin_label=label.format(w=w),
+                            twin_size=python_count, twin_scale=count / python_count))
+    return runs
+
+
+def as_completed_runs(count, _):
+    """Notebook 000, "Dicas práticas": executor.submit + as_completed, with uneven work (so no
+    Python twin: the notebook's f takes no time)."""
+    return [Run(r.experiment, r.model, r.mode, r.workers, r.args)
+            for r in squares_runs("as_completed", count, count, "", ["--delay", "0.05"])]
+
+
+def as_completed_summary(report):
+    order = [c["index"] for c in report["completed"]]
+    return f"order {','.join(map(str, order[:10]))}{'...' if len(order) > 10 else ''}"
+
+
+def pool_map_runs(count, python_count):
+    """Notebook 000, Act 3: Pool(cpu_count()).map(f, X), and np.power(X, 2) with Eigen."""
+    return squares_runs("pool_map", count, python_count, "Pool({w}).map(np.power(x, 2), X)", ["--max", "4294967296"])
+
+
+def pool_map_summary(report):
+    return ", ".join(f"{name} {v['items_per_second'] / 1e6:.0f} M/s" for name, v in report["variants"].items())
+
+
 def array_sum_runs(n, python_n):
     """Notebook 000, Act 2, "Módulos externos": np.mod(np.sum(np.arange(0, size)), 23), with an
     Eigen array (materialized) and an Eigen expression (lazy)."""
@@ -188,7 +253,11 @@ EXPERIMENTS = {
     "factorial": (factorial_runs, factorial_summary, 10**5, 10**5),
     "sleep_map": (sleep_map_runs, sleep_map_summary, 1, 1),
     "map_async": (map_async_runs, map_async_summary, 10, 10),
+    "refcount": (refcount_runs, refcount_summary, 10**6, 10**6),
+    "gather": (gather_runs, gather_summary, 100, 100),
     "array_sum": (array_sum_runs, array_sum_summary, 3 * 10**8, 3 * 10**8),
+    "as_completed": (as_completed_runs, as_completed_summary, 10, 10),
+    "pool_map": (pool_map_runs, pool_map_summary, 10**7, 2 * 10**5),
     "scrape": (scrape_runs, scrape_summary, 100, 100),
 }
 

@@ -39,6 +39,9 @@ void report(Report& report, const Options& options, int workers, const std::vect
     if (why.empty() && ((c.exact_required && lost != 0) || lost < 0))
       why = c.variant + " counted " + std::to_string(c.observed) + ", expected " + std::to_string(c.expected);
   }
+  double seconds = 0;
+  for (const Count& c : counts) seconds += c.seconds;
+  report.add("seconds", seconds, "seconds", show(seconds));
   report.add_json("variants", variants);
   if (why.empty()) why = other_failure;
   report.verdict(why.empty(), why);
