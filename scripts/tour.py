@@ -140,9 +140,10 @@ def map_async_summary(report):
 
 def refcount_runs(increments, _):
     """Notebook 000, Part 0: a shared reference count, raced and synchronised."""
-    args = ["--increments", str(increments)]
-    return ([Run("refcount", "openmp", "all", w, args) for w in (1, 2, 4)]
-            + [Run("refcount", "mpi", "all", w, ["--increments", str(max(1, increments // 100))]) for w in (1, 2, 4)])
+    args = ["--increments", str(increments)]  # per worker: W workers count W times as much (work=w)
+    return ([Run("refcount", "openmp", "all", w, args, work=w) for w in (1, 2, 4)]
+            + [Run("refcount", "mpi", "all", w, ["--increments", str(max(1, increments // 100))], work=w)
+               for w in (1, 2, 4)])
 
 
 def refcount_summary(report):
