@@ -39,9 +39,7 @@ int main(int argc, char** argv) {
   double delay = 0;
   paracon::Cli cli("as_completed", "ProcessPoolExecutor + as_completed: a manager rank and worker ranks");
   sq::add_options(cli, options, 100000, paracon::max_count);
-  cli.app().add_option("--delay", delay, "Each item takes DELAY x value / max seconds (uneven work)")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
+  sq::add_delay_option(cli, delay);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
   paracon::Report report("as_completed", "mpi", cli.json());
   const int workers = ranks > 1 ? ranks - 1 : 1;

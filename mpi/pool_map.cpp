@@ -36,9 +36,7 @@ int main(int argc, char** argv) {
   std::string variant = "both";
   paracon::Cli cli("pool_map", "Pool.map(f, X) as MPI_Scatterv, a map on each rank, MPI_Gatherv");
   sq::add_options(cli, options, 100000000, sq::map_max);
-  cli.app().add_option("--variant", variant, "loop: a loop on each block; eigen: Y = X.square(); both")
-      ->check(CLI::IsMember({"loop", "eigen", "both"}))
-      ->capture_default_str();
+  sq::add_map_variant_option(cli, variant);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
   const auto variants = sq::map_variants(variant);
   const std::uint64_t n = options.count;

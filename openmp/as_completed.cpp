@@ -29,9 +29,7 @@ int main(int argc, char** argv) {
   double delay = 0;
   paracon::Cli cli("as_completed", "ThreadPoolExecutor + as_completed: OpenMP tasks reporting as they finish");
   sq::add_options(cli, options, 100000, paracon::max_count);
-  cli.app().add_option("--delay", delay, "Each item takes DELAY x value / max seconds (uneven work)")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
+  sq::add_delay_option(cli, delay);
   if (auto code = cli.parse(argc, argv)) return *code;
 
   const int threads = omp_get_max_threads();

@@ -33,9 +33,7 @@ int main(int argc, char** argv) {
   std::string variant = "both";
   paracon::Cli cli("pool_map", "Pool(cpu_count()).map(f, X) as an OpenMP parallel for, and np.power(X, 2) with Eigen");
   sq::add_options(cli, options, 100000000, sq::map_max);
-  cli.app().add_option("--variant", variant, "loop: parallel for; eigen: Y = X.square(); both")
-      ->check(CLI::IsMember({"loop", "eigen", "both"}))
-      ->capture_default_str();
+  sq::add_map_variant_option(cli, variant);
   if (auto code = cli.parse(argc, argv)) return *code;
   const auto variants = sq::map_variants(variant);
   const std::uint64_t needed = sq::map_bytes(options.count, variants.size()), available = paracon::available_memory();

@@ -21,6 +21,20 @@ void add_options(Cli& cli, Options& options, std::uint64_t max_count, std::uint6
                 1, max_max);
 }
 
+void add_delay_option(Cli& cli, double& delay) {
+  cli.app()
+      .add_option("--delay", delay, "Each item takes DELAY x value / max seconds (uneven work)")
+      ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
+}
+
+void add_map_variant_option(Cli& cli, std::string& variant) {
+  cli.app()
+      .add_option("--variant", variant, "loop: a parallel loop; eigen: Y = X.square(), np.power(X, 2); both")
+      ->check(CLI::IsMember({"loop", "eigen", "both"}))
+      ->capture_default_str();
+}
+
 std::string line(std::uint64_t x, u128 y) { return std::to_string(x) + " squared is " + to_string(y); }
 
 bool square_checks(std::uint64_t x, u128 y) {

@@ -53,6 +53,11 @@ template <class Square> std::uint64_t fingerprint(const std::vector<Square>& y) 
   return static_cast<std::uint64_t>(sum);
 }
 
+// as_completed's --delay: each item takes DELAY x value / max seconds (uneven work).
+void add_delay_option(Cli& cli, double& delay);
+// pool_map's --variant: loop, eigen or both.
+void add_map_variant_option(Cli& cli, std::string& variant);
+
 // One finished item, as as_completed hands it back.
 struct Completed {
   std::uint64_t index = 0, x = 0;
