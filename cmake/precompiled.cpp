@@ -1,0 +1,1 @@
+// An empty source: the target it belongs to exists to precompile headers (ParaconHelpers.cmake).
