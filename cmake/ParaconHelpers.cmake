@@ -26,13 +26,14 @@ if(PARACON_SANITIZE)
   target_link_options(paracon_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# Headers every program includes and that take seconds to compile each time: CLI11 (header-only
-# in Debian's 2.1) and nlohmann/json. They are precompiled once per model and reused by every
-# program of that model, whose compile flags match (-fopenmp, MPI's, the sanitizers').
-set(PARACON_PRECOMPILED <CLI/CLI.hpp> <nlohmann/json.hpp>)
-
-# The libraries a program of <model> links, and its precompiled headers.
-function(_paracon_model_setup target model)
+# paracon_add_program(<model> <experiment> <source>...): the binary lands at
+# build/<model>/<experiment>, the same experiment name in every model.
+function(paracon_add_program model experiment)
+  set(target ${model}_${experiment})
+  add_executable(${target} ${ARGN})
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME ${experiment}
+    RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/${model})
   target_link_libraries(${target} PRIVATE paracon::options)
   if(model STREQUAL "mpi" OR model STREQUAL "hybrid")
     target_link_libraries(${target} PRIVATE paracon::mpi)
@@ -42,24 +43,6 @@ function(_paracon_model_setup target model)
   if(model STREQUAL "openmp" OR model STREQUAL "hybrid")
     target_link_libraries(${target} PRIVATE OpenMP::OpenMP_CXX)
   endif()
-endfunction()
-
-# paracon_add_program(<model> <experiment> <source>...): the binary lands at
-# build/<model>/<experiment>, the same experiment name in every model.
-function(paracon_add_program model experiment)
-  set(target ${model}_${experiment})
-  add_executable(${target} ${ARGN})
-  set_target_properties(${target} PROPERTIES
-    OUTPUT_NAME ${experiment}
-    RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/${model})
-  _paracon_model_setup(${target} ${model})
-  set(pch paracon_pch_${model})
-  if(NOT TARGET ${pch})
-    add_library(${pch} OBJECT ${PROJECT_SOURCE_DIR}/cmake/precompiled.cpp)
-    _paracon_model_setup(${pch} ${model})
-    target_precompile_headers(${pch} PRIVATE ${PARACON_PRECOMPILED})
-  endif()
-  target_precompile_headers(${target} REUSE_FROM ${pch})
   set_property(GLOBAL APPEND PROPERTY PARACON_${model}_PROGRAMS ${target})
 endfunction()
 

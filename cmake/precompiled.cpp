@@ -1,1 +1,0 @@
-// An empty source: the target it belongs to exists to precompile headers (ParaconHelpers.cmake).
