@@ -38,9 +38,10 @@ int main(int argc, char** argv) {
   const std::uint64_t n = options.n;
   const auto mine = paracon::block({0, n}, ranks, rank);
   const std::uint64_t node_needs = paracon::mpi::sum_on_node(as::bytes_needed(options, mine.size()));
-  const std::string why = as::memory_refusal(node_needs, paracon::available_memory(), " on one node");
-  if (!paracon::mpi::all_ranks(why.empty())) {
-    if (mpi.root()) paracon::print_error("array_sum", why.empty() ? "another node lacks memory for its slices" : why);
+  const auto why = paracon::memory_refusal("the slices of one node need", static_cast<double>(node_needs),
+                                           paracon::available_memory(), as::memory_advice);
+  if (!paracon::mpi::all_ranks(!why)) {
+    if (mpi.root()) paracon::print_error("array_sum", why.value_or("another node lacks memory for its slices"));
     return paracon::exit_usage;
   }
   paracon::Report report("array_sum", "mpi", cli.json());

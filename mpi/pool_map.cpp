@@ -47,11 +47,11 @@ int main(int argc, char** argv) {
     offsets[r] = static_cast<int>(part.begin);
   }
   const std::uint64_t mine_bytes = 16u * counts[rank] + (mpi.root() ? sq::map_bytes(n, variants.size()) : 0);
-  const std::uint64_t node_needs = paracon::mpi::sum_on_node(mine_bytes), available = paracon::available_memory();
-  if (!paracon::mpi::all_ranks(available == 0 || node_needs <= available)) {
-    if (mpi.root())
-      paracon::print_error("pool_map", "the lists need " + paracon::format_bytes(node_needs) + " on a node, but only " +
-                                           paracon::format_bytes(available) + " is available: use a smaller --count");
+  const auto why = paracon::memory_refusal("the lists of one node need",
+                                           static_cast<double>(paracon::mpi::sum_on_node(mine_bytes)),
+                                           paracon::available_memory(), "use a smaller --count");
+  if (!paracon::mpi::all_ranks(!why)) {
+    if (mpi.root()) paracon::print_error("pool_map", why.value_or("another node lacks memory for its lists"));
     return paracon::exit_usage;
   }
   paracon::Report report("pool_map", "mpi", cli.json());

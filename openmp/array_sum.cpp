@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
   paracon::Cli cli("array_sum", "np.mod(np.sum(np.arange(0, SIZE)), 23) with Eigen, by OpenMP threads");
   as::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
-  if (auto why = as::memory_refusal(as::bytes_needed(options, options.n), paracon::available_memory(), "");
-      !why.empty()) {
-    paracon::print_error("array_sum", why);
+  if (auto why = paracon::memory_refusal("the materialized array needs", as::bytes_needed(options, options.n),
+                                         paracon::available_memory(), as::memory_advice)) {
+    paracon::print_error("array_sum", *why);
     return paracon::exit_usage;
   }
 

@@ -36,10 +36,9 @@ int main(int argc, char** argv) {
   sq::add_map_variant_option(cli, variant);
   if (auto code = cli.parse(argc, argv)) return *code;
   const auto variants = sq::map_variants(variant);
-  const std::uint64_t needed = sq::map_bytes(options.count, variants.size()), available = paracon::available_memory();
-  if (available && needed > available) {
-    paracon::print_error("pool_map", "the lists need " + paracon::format_bytes(needed) + " but only " +
-                                         paracon::format_bytes(available) + " is available: use a smaller --count");
+  if (auto why = paracon::memory_refusal("the lists need", sq::map_bytes(options.count, variants.size()),
+                                         paracon::available_memory(), "use a smaller --count")) {
+    paracon::print_error("pool_map", *why);
     return paracon::exit_usage;
   }
 

@@ -87,13 +87,6 @@ std::uint64_t bytes_needed(const Options& options, std::uint64_t count) {
   return runs(options, Variant::materialized) ? count * sizeof(std::int64_t) : 0;
 }
 
-std::string memory_refusal(std::uint64_t needed, std::uint64_t available, const std::string& where) {
-  if (available == 0 || needed <= available) return {};
-  return "the materialized array needs " + format_bytes(static_cast<double>(needed)) + where + ", but only " +
-         format_bytes(static_cast<double>(available)) + " is available: try a smaller SIZE, more ranks, or " +
-         "--variant lazy (no array)";
-}
-
 void report(Report& report, const Options& options, int workers, const std::vector<Result>& results,
             const std::vector<std::uint64_t>& peak_memory) {
   const u128 expected = range_sum_closed_form(0, options.n);

@@ -33,9 +33,8 @@ std::uint64_t bytes_needed(const Options& options, const std::vector<std::size_t
 }
 
 std::optional<std::string> memory_refusal(std::uint64_t needed, std::uint64_t available) {
-  if (available == 0 || needed <= available) return std::nullopt;
-  return "these powers need " + format_bytes(static_cast<double>(needed)) + " of memory, " +
-         format_bytes(static_cast<double>(available)) + " is available (use a smaller --exponent or fewer --bases)";
+  return paracon::memory_refusal("these powers need", static_cast<double>(needed), available,
+                                 "use a smaller --exponent or fewer --bases");
 }
 
 void report(Report& report, const Options& options, const std::vector<big_power::Facts>& facts, int workers,

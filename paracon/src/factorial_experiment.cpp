@@ -20,10 +20,7 @@ std::optional<std::string> memory_refusal(const Options& options, int workers) {
   const double n = static_cast<double>(options.n);
   const double bytes = n < 2 ? 8 : (n * std::log2(n) - n * std::log2(std::exp(1.0))) / 8;
   const double needed = bytes * (3 + 1.0 / std::max(workers, 1));
-  const std::uint64_t available = available_memory();
-  if (available == 0 || needed <= static_cast<double>(available)) return std::nullopt;
-  return std::to_string(options.n) + "! needs about " + format_bytes(needed) + " of memory, " +
-         format_bytes(static_cast<double>(available)) + " is available";
+  return paracon::memory_refusal(std::to_string(options.n) + "! needs about", needed, available_memory());
 }
 
 void report(Report& report, const Options& options, const mpz_class& value, int workers, double seconds,

@@ -7,8 +7,6 @@
 namespace paracon::squares {
 namespace {
 
-constexpr std::uint64_t p61 = (std::uint64_t{1} << 61) - 1;
-
 std::uint64_t mod_p61(u128 v) { return static_cast<std::uint64_t>(v % p61); }
 
 } // namespace

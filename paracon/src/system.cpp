@@ -9,6 +9,13 @@
 
 namespace paracon {
 
+std::optional<std::string> memory_refusal(const std::string& what, double needed, std::uint64_t available,
+                                          const std::string& advice) {
+  if (available == 0 || needed <= static_cast<double>(available)) return std::nullopt;
+  return what + " " + format_bytes(needed) + " of memory, " + format_bytes(static_cast<double>(available)) +
+         " is available" + (advice.empty() ? "" : " (" + advice + ")");
+}
+
 std::uint64_t available_memory() {
   std::ifstream meminfo("/proc/meminfo");
   std::string key;

@@ -59,8 +59,8 @@ void add_options(Cli& cli, Options& options);
 bool runs(const Options& options, Variant variant);
 // Bytes the materialized array of `count` values takes (0 when that variant is not run).
 std::uint64_t bytes_needed(const Options& options, std::uint64_t count);
-// Why `needed` bytes cannot be allocated here (empty when they can).
-std::string memory_refusal(std::uint64_t needed, std::uint64_t available, const std::string& where);
+// What to say when the materialized array does not fit (for paracon::memory_refusal).
+inline const char* memory_advice = "try a smaller SIZE, more ranks, or --variant lazy (no array)";
 
 // One variant's run, for the report.
 struct Result {

@@ -41,13 +41,15 @@ void add_options(Cli& cli, Options& options, std::uint64_t max_count, std::uint6
 // "16024 squared is 256768576", the notebook's line.
 std::string line(std::uint64_t x, u128 y);
 
+// The prime 2^61 - 1, modulus of the square checks and of the fingerprint.
+constexpr std::uint64_t p61 = (std::uint64_t{1} << 61) - 1;
+
 // An independent check of one square: y mod p against (x mod p)^2 mod p, p = 2^61 - 1.
 bool square_checks(std::uint64_t x, u128 y);
 
 // sum of (i + 1) * y_i mod 2^61 - 1: a fingerprint of the results in their order, which the
 // tests recompute from the seed.
 template <class Square> std::uint64_t fingerprint(const std::vector<Square>& y) {
-  constexpr std::uint64_t p61 = (std::uint64_t{1} << 61) - 1;
   u128 sum = 0;
   for (std::size_t i = 0; i < y.size(); ++i) sum = (sum + u128{i + 1} * static_cast<std::uint64_t>(y[i] % p61)) % p61;
   return static_cast<std::uint64_t>(sum);
