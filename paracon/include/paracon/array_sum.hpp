@@ -60,7 +60,7 @@ bool runs(const Options& options, Variant variant);
 // Bytes the materialized array of `count` values takes (0 when that variant is not run).
 std::uint64_t bytes_needed(const Options& options, std::uint64_t count);
 // What to say when the materialized array does not fit (for paracon::memory_refusal).
-inline const char* memory_advice = "try a smaller SIZE, more ranks, or --variant lazy (no array)";
+inline const char* memory_advice = "try a smaller SIZE, more ranks, or --variant lazy, which needs no array";
 
 // One variant's run, for the report.
 struct Result {
