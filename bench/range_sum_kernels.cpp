@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <vector>
 
-#include "paracon/exact.hpp"
-#include "paracon/range_sum.hpp"
-#include "paracon/report.hpp"
+#include "paracon/kernels/range_sum.hpp"
+#include "paracon/plumbing/numbers.hpp"
+#include "paracon/plumbing/report.hpp"
 
 namespace {
 
@@ -58,14 +58,17 @@ int main(int argc, char** argv) {
     const bool valid = sum == paracon::range_sum_closed_form(0, n) && low == static_cast<std::uint64_t>(sum);
     const double e = median(exact), w = median(wrapping), p = median(plain);
     const bool plain_folded = p * 1e9 < 0.01 * n; // under 0.01 ns a value: not a loop any more
-    paracon::Json out{{"n", n}, {"repetitions", reps}, {"valid", valid},
-                      {"exact_seconds", e}, {"wrapping_seconds", w}, {"plain_seconds", p},
-                      {"exact_over_wrapping", e / w}, {"exact_over_plain", plain_folded ? paracon::Json() : paracon::Json(e / p)},
-                      {"plain_folded_by_compiler", plain_folded},
+    paracon::Json out {
+      {"n", n}, {"repetitions", reps}, {"valid", valid}, {"exact_seconds", e}, {"wrapping_seconds", w},
+          {"plain_seconds", p}, {"exact_over_wrapping", e / w},
+          {"exact_over_plain", plain_folded ? paracon::Json() : paracon::Json(e / p)},
+          {"plain_folded_by_compiler", plain_folded},
 #if defined(__clang__)
-                      {"compiler", "clang " __clang_version__}
+          {"compiler", "clang " __clang_version__}
 #else
-                      {"compiler", "gcc " __VERSION__}
+      {
+        "compiler", "gcc " __VERSION__
+      }
 #endif
     };
     std::printf("%s\n", out.dump().c_str());

@@ -15,6 +15,11 @@ endif()
 # Compile options every target of the project gets, carried by an interface target.
 add_library(paracon_options INTERFACE)
 add_library(paracon::options ALIAS paracon_options)
+# C++20 with GNU extensions (the default of CMake's CXX_EXTENSIONS): unsigned __int128 and vector
+# extensions are the range-sum kernel's tools.
+target_compile_features(paracon_options INTERFACE cxx_std_20)
+# Programs depend only on the shared libraries they use (libcurl and libxml2 for the scrapers).
+target_link_options(paracon_options INTERFACE $<$<CXX_COMPILER_ID:GNU,Clang>:LINKER:--as-needed>)
 # No -Wpedantic: it flags unsigned __int128, the exact kernel's accumulator.
 target_compile_options(paracon_options INTERFACE $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra>)
 if(PARACON_NATIVE)
@@ -26,19 +31,26 @@ if(PARACON_SANITIZE)
   target_link_options(paracon_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# paracon_add_program(<model> <experiment> <source>...): the binary lands at
-# build/<model>/<experiment>, the same experiment name in every model.
+# paracon_add_program(<model> <experiment> [<source>...]): the binary lands at
+# build/<model>/<experiment>, built from <model>/<experiment>.cpp (or the sources given), and
+# linked with the experiment's glue library (paracon::<experiment>) when there is one, the MPI
+# session for MPI and hybrid programs, and OpenMP for OpenMP and hybrid ones.
 function(paracon_add_program model experiment)
   set(target ${model}_${experiment})
-  add_executable(${target} ${ARGN})
+  set(sources ${ARGN})
+  if(NOT sources)
+    set(sources ${experiment}.cpp)
+  endif()
+  add_executable(${target} ${sources})
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${experiment}
     RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/${model})
-  target_link_libraries(${target} PRIVATE paracon::options)
+  target_link_libraries(${target} PRIVATE paracon::options paracon::plumbing)
+  if(TARGET paracon::${experiment})
+    target_link_libraries(${target} PRIVATE paracon::${experiment})
+  endif()
   if(model STREQUAL "mpi" OR model STREQUAL "hybrid")
     target_link_libraries(${target} PRIVATE paracon::mpi)
-  else()
-    target_link_libraries(${target} PRIVATE paracon::core)
   endif()
   if(model STREQUAL "openmp" OR model STREQUAL "hybrid")
     target_link_libraries(${target} PRIVATE OpenMP::OpenMP_CXX)
@@ -48,40 +60,64 @@ endfunction()
 
 # The environment every MPI launch in the tests needs. Open MPI refuses root and more
 # ranks than cores unless told; these go in the tests' environment, never in a program.
+# A program started without mpiexec (a bad-input test) is a singleton: isolated, it starts no
+# daemon of its own, which takes a third of its start-up.
 set(PARACON_MPI_TEST_ENV "")
 if(PARACON_MPI_FLAVOUR STREQUAL "Open MPI")
   list(APPEND PARACON_MPI_TEST_ENV
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-    OMPI_MCA_rmaps_base_oversubscribe=1)
+    OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_ess_singleton_isolated=1)
 endif()
 
-# paracon_mpi_command(<out-var> <ranks> <target>): the launch line for a target on
-# <ranks> ranks, from the MPIEXEC_* variables FindMPI sets.
-function(paracon_mpi_command out ranks target)
-  set(${out} ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${MPIEXEC_PREFLAGS}
-      $<TARGET_FILE:${target}> ${MPIEXEC_POSTFLAGS} PARENT_SCOPE)
+# paracon_launch(<out-var> <model>/<experiment> <ranks>): how a test starts the program: its
+# binary, or for MPI and hybrid programs the MPIEXEC_* line (from FindMPI) on <ranks> ranks.
+function(paracon_launch out program ranks)
+  string(REPLACE "/" "_" target ${program})
+  if(program MATCHES "^(mpi|hybrid)/")
+    set(${out} ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${ranks} ${MPIEXEC_PREFLAGS} $<TARGET_FILE:${target}>
+        ${MPIEXEC_POSTFLAGS} PARENT_SCOPE)
+  else()
+    set(${out} $<TARGET_FILE:${target}> PARENT_SCOPE)
+  endif()
 endfunction()
 
-# paracon_add_test(NAME <n> LABELS <l>... [RANKS <r>] [THREADS <t>] [TIMEOUT <s>]
-#                  COMMAND <cmd>...)
-# With RANKS the command is wrapped by the checker, which receives the launch line after
-# `--`; PROCESSORS tells ctest how many cores the test occupies.
-function(paracon_add_test)
-  cmake_parse_arguments(T "" "NAME;RANKS;THREADS;TIMEOUT" "LABELS;COMMAND;ENV" ${ARGN})
+# paracon_test(<model>/<experiment> <tag> [RANKS <r>] [THREADS <t>] [TIMEOUT <s>] [CHECKER <check>]
+#              [LABELS <label>...] [ENV <name=value>...] [FIXTURES <fixture>...]
+#              [CHECK <checker options>...] [ARGS <program arguments>...])
+# The test <model>.<experiment>.<tag>: tests/check_program.py's <check> (the experiment's own by
+# default) runs the program with ARGS, started on RANKS ranks (1 by default) for MPI and hybrid
+# programs, with OMP_NUM_THREADS=THREADS for OpenMP and hybrid ones, and checks what it reports.
+# Labels: the model, and LABELS. PROCESSORS tells ctest how many cores it occupies.
+function(paracon_test program tag)
+  cmake_parse_arguments(T "" "RANKS;THREADS;TIMEOUT;CHECKER" "LABELS;ENV;FIXTURES;CHECK;ARGS" ${ARGN})
+  string(REPLACE "/" ";" parts ${program})
+  list(GET parts 0 model)
+  list(GET parts 1 experiment)
+  if(NOT T_RANKS)
+    set(T_RANKS 1)
+  endif()
+  if(NOT T_CHECKER)
+    set(T_CHECKER ${experiment})
+  endif()
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 60)
   endif()
-  add_test(NAME ${T_NAME} COMMAND ${T_COMMAND})
+  paracon_launch(launch ${program} ${T_RANKS})
+  set(name ${model}.${experiment}.${tag})
+  add_test(NAME ${name} COMMAND ${PARACON_CHECK} ${T_CHECKER} ${T_CHECK} -- ${launch} ${T_ARGS})
   set(env ${T_ENV})
   set(procs 1)
   if(T_THREADS)
     list(APPEND env OMP_NUM_THREADS=${T_THREADS})
     set(procs ${T_THREADS})
   endif()
-  if(T_RANKS)
+  if(model MATCHES "^(mpi|hybrid)$")
     list(APPEND env ${PARACON_MPI_TEST_ENV})
     math(EXPR procs "${procs} * ${T_RANKS}")
   endif()
-  set_tests_properties(${T_NAME} PROPERTIES
-    LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT} PROCESSORS ${procs} ENVIRONMENT "${env}")
+  set_tests_properties(${name} PROPERTIES LABELS "${model};${T_LABELS}" TIMEOUT ${T_TIMEOUT} PROCESSORS ${procs}
+                                          ENVIRONMENT "${env}")
+  if(T_FIXTURES)
+    set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
+  endif()
 endfunction()

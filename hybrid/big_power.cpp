@@ -12,19 +12,17 @@
 //
 // Usage: OMP_NUM_THREADS=2 mpirun -n 2 big_power [--exponent E] [--bases LIST] [--json]
 
-#include <algorithm>
-#include <numeric>
 #include <vector>
 
 #include <mpi.h>
 #include <omp.h>
 
-#include "paracon/big_power_experiment.hpp"
-#include "paracon/mpi.hpp"
-#include "paracon/partition.hpp"
-#include "paracon/system.hpp"
+#include "paracon/experiments/big_power.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/mpi.hpp"
+#include "paracon/plumbing/system.hpp"
 
-namespace bp = paracon::big_power_experiment;
+namespace bp = paracon::experiments::big_power;
 using paracon::big_power::Facts;
 
 int main(int argc, char** argv) {
@@ -36,21 +34,22 @@ int main(int argc, char** argv) {
   // Read and check the parameters, deal out the powers, check each node's memory
   //////////////////////////////////////////////////////////////////////////////////////////
   bp::Options options;
-  paracon::Cli cli("big_power", "base^exponent for many bases with GMP, over MPI ranks and their OpenMP threads");
+  paracon::Cli cli("big_power", "base^exponent for many bases with GMP, over MPI ranks and their OpenMP threads",
+                   paracon::Threads::openmp);
   bp::add_options(cli, options);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
 
   const int threads = omp_get_max_threads();
   const std::vector<double> costs = bp::costs(options);
   const std::vector<int> owner = paracon::lpt_assign(costs, ranks);
+  const std::vector<std::size_t> largest = paracon::largest_first(costs);
   std::vector<std::size_t> mine; // this rank's powers, largest first
-  for (std::size_t i : paracon::largest_first(costs))
+  for (std::size_t i : largest)
     if (owner[i] == rank) mine.push_back(i);
 
-  const std::uint64_t node_needs = paracon::mpi::sum_on_node(bp::bytes_needed(options, mine, threads));
-  const auto refusal = bp::memory_refusal(node_needs, paracon::available_memory());
-  if (!paracon::mpi::all_ranks(!refusal)) {
-    if (mpi.root()) paracon::print_error("big_power", refusal.value_or("another node lacks the memory for its powers"));
+  if (auto why = paracon::mpi::node_memory_refusal("the powers of one node need",
+                                                   bp::bytes_needed(options, mine, threads), bp::memory_advice)) {
+    if (mpi.root()) paracon::print_error("big_power", *why);
     return paracon::exit_usage;
   }
   paracon::Report report("big_power", "hybrid", cli.json());
@@ -64,6 +63,8 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   std::vector<mpz_class> powers(mine.size());
   std::vector<Facts> my_facts(mine.size());
+  for (std::size_t k = 0; k < mine.size(); ++k)
+    my_facts[k].base = options.bases[mine[k]], my_facts[k].exponent = options.exponent, my_facts[k].worker = rank;
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
@@ -76,24 +77,21 @@ int main(int argc, char** argv) {
   const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // the slowest rank
 
   //////////////////////////////////////////////////////////////////////////////////////////
-  // Analyse and report: facts read in parallel, then to rank 0 in the order of the bases
+  // Analyse and report: facts read in parallel, then to rank 0 (MPI_Gatherv) in base order
   //////////////////////////////////////////////////////////////////////////////////////////
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < mine.size(); ++k) {
-    Facts f = paracon::big_power::read_facts(powers[k], options.bases[mine[k]], options.exponent);
-    f.power_seconds = my_facts[k].power_seconds;
-    f.thread = my_facts[k].thread;
-    f.worker = rank;
-    my_facts[k] = f;
+    paracon::big_power::read_facts(powers[k], my_facts[k]);
     powers[k] = 0;
   }
-  // gather_by_owner wants this rank's results in the order of the bases.
-  std::vector<std::size_t> by_base(mine.size());
-  std::iota(by_base.begin(), by_base.end(), 0);
-  std::sort(by_base.begin(), by_base.end(), [&](std::size_t a, std::size_t b) { return mine[a] < mine[b]; });
-  std::vector<Facts> in_base_order;
-  for (std::size_t k : by_base) in_base_order.push_back(my_facts[k]);
-  const std::vector<Facts> facts = paracon::mpi::gather_by_owner(in_base_order, owner); // MPI_Gatherv
+  // Each rank sends its facts in the order it took them (largest first); every rank knows the
+  // counts from the rule, and rank 0 walks the same largest-first order to put each back.
+  const paracon::mpi::BytesType<Facts> facts_type;
+  const paracon::mpi::Blocks blocks = paracon::mpi::owned_blocks(owner, ranks);
+  std::vector<Facts> by_rank(mpi.root() ? owner.size() : 0);
+  MPI_Gatherv(my_facts.data(), blocks.counts[rank], facts_type, by_rank.data(), blocks.counts.data(),
+              blocks.displacements.data(), facts_type, 0, MPI_COMM_WORLD);
+  const std::vector<Facts> facts = paracon::mpi::in_item_order(by_rank, owner, blocks, largest);
 
   if (mpi.root()) {
     report.add("ranks", ranks).add("threads", threads, "threads per rank");

@@ -18,11 +18,11 @@
 #include <mpi.h>
 #include <omp.h>
 
-#include "paracon/mpi.hpp"
-#include "paracon/range_sum.hpp"
-#include "paracon/range_sum_experiment.hpp"
+#include "paracon/experiments/range_sum.hpp"
+#include "paracon/kernels/range_sum.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
-namespace rs = paracon::range_sum_experiment;
+namespace rs = paracon::experiments::range_sum;
 
 int main(int argc, char** argv) {
   paracon::mpi::Session mpi(argc, argv, MPI_THREAD_FUNNELED); // threads inside; MPI from the main one
@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   // Read and check the parameters (every rank the same verdict; rank 0 speaks)
   //////////////////////////////////////////////////////////////////////////////////////////
   rs::Options options;
-  paracon::Cli cli("range_sum", "sum(range(0, SIZE)) % 23 by MPI ranks, each with OpenMP threads");
+  paracon::Cli cli("range_sum", "sum(range(0, SIZE)) % 23 by MPI ranks, each with OpenMP threads",
+                   paracon::Threads::openmp);
   rs::add_options(cli, options);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
 
@@ -43,17 +44,17 @@ int main(int argc, char** argv) {
     report.print_title(std::string(rs::mode_name(options.mode)) + ", " + std::to_string(ranks) + " ranks x " +
                        std::to_string(threads) + " threads, n = " + std::to_string(options.n));
 
-  //////////////////////////////////////////////////////////////////////////////////////////
-  // The timed region
-  //////////////////////////////////////////////////////////////////////////////////////////
+    //////////////////////////////////////////////////////////////////////////////////////////
+    // The timed region
+    //////////////////////////////////////////////////////////////////////////////////////////
 #pragma omp parallel num_threads(threads) // start the thread team before the clock
   (void)omp_get_thread_num();
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
 
   rs::Worker mine;
-  mine.part = options.mode == rs::Mode::replicate ? paracon::Range{0, options.n}
-                                                  : paracon::block({0, options.n}, ranks, rank);
+  mine.part =
+      options.mode == rs::Mode::replicate ? paracon::Range{0, options.n} : paracon::block({0, options.n}, ranks, rank);
   // Inside the rank: its threads divide its part and OpenMP adds their sums.
   paracon::u128 local = 0;
 #pragma omp parallel num_threads(threads) reduction(+ : local)

@@ -10,26 +10,22 @@
 //
 // Usage: OMP_NUM_THREADS=2 OMP_PLACES=cores OMP_PROC_BIND=close mpirun -n 2 where [--json]
 
-#include <cstdio>
-#include <cstring>
 #include <vector>
 
 #include <mpi.h>
 #include <omp.h>
-#include <sched.h>
-#include <unistd.h>
 
-#include "paracon/cli.hpp"
-#include "paracon/mpi.hpp"
-#include "paracon/placement.hpp"
-#include "paracon/report.hpp"
+#include "paracon/experiments/where.hpp"
+#include "paracon/plumbing/cli.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
 int main(int argc, char** argv) {
   paracon::mpi::Session mpi(argc, argv, MPI_THREAD_FUNNELED);
   if (!mpi.thread_level_ok()) return paracon::exit_usage; // rank 0 has said why
   const int rank = mpi.rank(), ranks = mpi.size();
 
-  paracon::Cli cli("where", "Where every MPI rank and OpenMP thread runs: host, CPU, affinity mask");
+  paracon::Cli cli("where", "Where every MPI rank and OpenMP thread runs: host, CPU, affinity mask",
+                   paracon::Threads::openmp);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
 
   //////////////////////////////////////////////////////////////////////////////////////////
@@ -51,17 +47,18 @@ int main(int argc, char** argv) {
   // Rank 0 collects them: first how many each rank has (MPI_Gather), then the records
   // (MPI_Gatherv), in rank order, with each rank's threads in thread order
   //////////////////////////////////////////////////////////////////////////////////////////
-  const int my_bytes = static_cast<int>(mine.size() * sizeof(paracon::Placement));
-  std::vector<int> bytes(ranks), displacements(ranks);
-  MPI_Gather(&my_bytes, 1, MPI_INT, bytes.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
-  for (int r = 1; r < ranks; ++r) displacements[r] = displacements[r - 1] + bytes[r - 1];
-  std::vector<paracon::Placement> all(mpi.root() ? (displacements[ranks - 1] + bytes[ranks - 1]) / sizeof(paracon::Placement) : 0);
-  MPI_Gatherv(mine.data(), my_bytes, MPI_BYTE, all.data(), bytes.data(), displacements.data(), MPI_BYTE, 0,
-              MPI_COMM_WORLD);
+  const paracon::mpi::BytesType<paracon::Placement> placement_type;
+  const int my_count = static_cast<int>(mine.size());
+  std::vector<int> counts(mpi.root() ? ranks : 0);
+  MPI_Gather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  const paracon::mpi::Blocks blocks = paracon::mpi::blocks_of(counts); // where each rank's records go
+  std::vector<paracon::Placement> all(static_cast<std::size_t>(blocks.total()));
+  MPI_Gatherv(mine.data(), my_count, placement_type, all.data(), blocks.counts.data(), blocks.displacements.data(),
+              placement_type, 0, MPI_COMM_WORLD);
 
   paracon::Report report("where", "hybrid", cli.json());
   if (mpi.root()) {
-    paracon::report_placement(report, all, ranks);
+    paracon::experiments::where::report(report, all, ranks);
     report.print();
   }
   const bool valid = paracon::mpi::all_ranks(!mpi.root() || report.valid());

@@ -17,12 +17,14 @@
 
 #include <mpi.h>
 
-#include "paracon/array_sum.hpp"
-#include "paracon/mpi.hpp"
-#include "paracon/partition.hpp"
-#include "paracon/system.hpp"
+#include "paracon/experiments/array_sum.hpp"
+#include "paracon/kernels/array_sum.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/mpi.hpp"
+#include "paracon/plumbing/system.hpp"
 
-namespace as = paracon::array_sum;
+namespace as = paracon::experiments::array_sum;
+namespace arrays = paracon::array_sum; // the kernels: the array, its fill, the sums
 
 int main(int argc, char** argv) {
   paracon::mpi::Session mpi(argc, argv); // MPI_Init_thread; MPI_Finalize when main returns
@@ -37,11 +39,9 @@ int main(int argc, char** argv) {
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
   const std::uint64_t n = options.n;
   const auto mine = paracon::block({0, n}, ranks, rank);
-  const std::uint64_t node_needs = paracon::mpi::sum_on_node(as::bytes_needed(options, mine.size()));
-  const auto why = paracon::memory_refusal("the slices of one node need", static_cast<double>(node_needs),
-                                           paracon::available_memory(), as::memory_advice);
-  if (!paracon::mpi::all_ranks(!why)) {
-    if (mpi.root()) paracon::print_error("array_sum", why.value_or("another node lacks memory for its slices"));
+  if (auto why = paracon::mpi::node_memory_refusal("the slices of one node need",
+                                                   as::bytes_needed(options, mine.size()), as::memory_advice)) {
+    if (mpi.root()) paracon::print_error("array_sum", *why);
     return paracon::exit_usage;
   }
   paracon::Report report("array_sum", "mpi", cli.json());
@@ -55,11 +55,11 @@ int main(int argc, char** argv) {
     as::Result r{as::Variant::materialized};
     MPI_Barrier(MPI_COMM_WORLD);
     double start = MPI_Wtime();
-    std::optional<as::Buffer> slice(std::in_place, mine.size());
-    as::fill(slice->slice(0, mine.size()), mine.begin); // values mine.begin, mine.begin + 1, ...
+    std::optional<arrays::Buffer> slice(std::in_place, mine.size());
+    arrays::fill(slice->slice(0, mine.size()), mine.begin); // values mine.begin, mine.begin + 1, ...
     r.fill_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     start = MPI_Wtime();
-    const paracon::u128 partial = as::sum_materialized(slice->slice(0, mine.size()), mine.begin);
+    const paracon::u128 partial = arrays::sum_materialized(slice->slice(0, mine.size()), mine.begin);
     MPI_Reduce(&partial, &r.sum, 1, mpi.u128_type(), mpi.u128_sum(), 0, MPI_COMM_WORLD);
     r.sum_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     results.push_back(r);
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     as::Result r{as::Variant::lazy};
     MPI_Barrier(MPI_COMM_WORLD);
     const double start = MPI_Wtime();
-    const paracon::u128 partial = as::sum_lazy(mine.begin, mine.end);
+    const paracon::u128 partial = arrays::sum_lazy(mine.begin, mine.end);
     MPI_Reduce(&partial, &r.sum, 1, mpi.u128_type(), mpi.u128_sum(), 0, MPI_COMM_WORLD);
     r.sum_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     results.push_back(r);

@@ -19,9 +19,10 @@
 
 #include <mpi.h>
 
-#include "paracon/mpi.hpp"
-#include "paracon/squares.hpp"
+#include "paracon/experiments/as_completed.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
+namespace ac = paracon::experiments::as_completed;
 namespace sq = paracon::squares;
 
 namespace {
@@ -35,11 +36,9 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters (every rank the same verdict; rank 0 speaks)
   //////////////////////////////////////////////////////////////////////////////////////////
-  sq::Options options;
-  double delay = 0;
+  ac::Options options;
   paracon::Cli cli("as_completed", "ProcessPoolExecutor + as_completed: a manager rank and worker ranks");
-  sq::add_options(cli, options, 100000, paracon::max_count);
-  sq::add_delay_option(cli, delay);
+  ac::add_options(cli, options);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
   paracon::Report report("as_completed", "mpi", cli.json());
   const int workers = ranks > 1 ? ranks - 1 : 1;
@@ -52,24 +51,24 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   MPI_Barrier(MPI_COMM_WORLD);
   const double start = MPI_Wtime();
-  std::vector<sq::Completed> completed;
+  std::vector<ac::Completed> completed;
   if (mpi.root()) {
-    const auto report_one = [&](const sq::Completed& c) {
+    const auto report_one = [&](const ac::Completed& c) {
       completed.push_back(c);
       if (!report.json()) std::printf("%s\n", sq::line(c.x, c.y).c_str());
     };
     std::uint64_t next = 0;
     if (ranks == 1) {
       for (; next < options.count; ++next) {
-        const std::uint64_t x = sq::item(options.seed, next, options.max);
-        report_one({next, x, sq::square_after_delay(x, options.max, delay)});
+        const std::uint64_t x = sq::item(options, next);
+        report_one({next, x, ac::square_after_delay(options, x)});
       }
     } else {
       // submit(): one item (index, value) to each worker to begin with.
       int busy = 0;
       for (int w = 1; w < ranks; ++w) {
         if (next < options.count) {
-          const std::uint64_t job[2] = {next, sq::item(options.seed, next, options.max)};
+          const std::uint64_t job[2] = {next, sq::item(options, next)};
           MPI_Send(job, 2, MPI_UINT64_T, w, work, MPI_COMM_WORLD);
           ++next, ++busy;
         } else {
@@ -83,7 +82,7 @@ int main(int argc, char** argv) {
         MPI_Recv(done, 4, MPI_UINT64_T, MPI_ANY_SOURCE, result, MPI_COMM_WORLD, &status);
         report_one({done[0], done[1], (paracon::u128{done[3]} << 64) | done[2]});
         if (next < options.count) { // that worker is free: the next item
-          const std::uint64_t job[2] = {next, sq::item(options.seed, next, options.max)};
+          const std::uint64_t job[2] = {next, sq::item(options, next)};
           MPI_Send(job, 2, MPI_UINT64_T, status.MPI_SOURCE, work, MPI_COMM_WORLD);
           ++next;
         } else {
@@ -99,8 +98,9 @@ int main(int argc, char** argv) {
       MPI_Status status;
       MPI_Recv(job, 2, MPI_UINT64_T, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
       if (status.MPI_TAG == stop) break;
-      const paracon::u128 y = sq::square_after_delay(job[1], options.max, delay);
-      const std::uint64_t done[4] = {job[0], job[1], static_cast<std::uint64_t>(y), static_cast<std::uint64_t>(y >> 64)};
+      const paracon::u128 y = ac::square_after_delay(options, job[1]);
+      const std::uint64_t done[4] = {job[0], job[1], static_cast<std::uint64_t>(y),
+                                     static_cast<std::uint64_t>(y >> 64)};
       MPI_Send(done, 4, MPI_UINT64_T, 0, result, MPI_COMM_WORLD);
     }
   }
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
   // Analyse and report
   //////////////////////////////////////////////////////////////////////////////////////////
   if (mpi.root()) {
-    sq::report_completed(report, options, workers, delay, completed, seconds);
+    ac::report(report, options, workers, completed, seconds);
     report.print();
   }
   const bool valid = paracon::mpi::all_ranks(!mpi.root() || report.valid());

@@ -15,12 +15,12 @@
 
 #include <mpi.h>
 
-#include "paracon/big_power_experiment.hpp"
-#include "paracon/mpi.hpp"
-#include "paracon/partition.hpp"
-#include "paracon/system.hpp"
+#include "paracon/experiments/big_power.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/mpi.hpp"
+#include "paracon/plumbing/system.hpp"
 
-namespace bp = paracon::big_power_experiment;
+namespace bp = paracon::experiments::big_power;
 using paracon::big_power::Facts;
 
 int main(int argc, char** argv) {
@@ -41,10 +41,9 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < owner.size(); ++i)
     if (owner[i] == rank) mine.push_back(i);
 
-  const std::uint64_t node_needs = paracon::mpi::sum_on_node(bp::bytes_needed(options, mine, 1));
-  const auto refusal = bp::memory_refusal(node_needs, paracon::available_memory());
-  if (!paracon::mpi::all_ranks(!refusal)) {
-    if (mpi.root()) paracon::print_error("big_power", refusal.value_or("another node lacks the memory for its powers"));
+  if (auto why = paracon::mpi::node_memory_refusal("the powers of one node need", bp::bytes_needed(options, mine, 1),
+                                                   bp::memory_advice)) {
+    if (mpi.root()) paracon::print_error("big_power", *why);
     return paracon::exit_usage;
   }
   paracon::Report report("big_power", "mpi", cli.json());
@@ -56,29 +55,33 @@ int main(int argc, char** argv) {
   // The timed region: each rank computes its own powers
   //////////////////////////////////////////////////////////////////////////////////////////
   std::vector<mpz_class> powers(mine.size());
-  std::vector<double> power_seconds(mine.size());
+  std::vector<Facts> my_facts(mine.size());
+  for (std::size_t k = 0; k < mine.size(); ++k)
+    my_facts[k].base = options.bases[mine[k]], my_facts[k].exponent = options.exponent, my_facts[k].worker = rank;
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
   for (std::size_t k = 0; k < mine.size(); ++k) {
     const double t = MPI_Wtime();
     powers[k] = paracon::big_power::power(options.bases[mine[k]], options.exponent);
-    power_seconds[k] = MPI_Wtime() - t;
+    my_facts[k].power_seconds = MPI_Wtime() - t;
   }
   const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // the slowest rank
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report: each rank reads its facts; MPI_Gatherv brings them to rank 0
   //////////////////////////////////////////////////////////////////////////////////////////
-  std::vector<Facts> my_facts;
   for (std::size_t k = 0; k < mine.size(); ++k) {
-    Facts f = paracon::big_power::read_facts(powers[k], options.bases[mine[k]], options.exponent);
-    f.power_seconds = power_seconds[k];
-    f.worker = rank;
-    my_facts.push_back(f);
+    paracon::big_power::read_facts(powers[k], my_facts[k]);
     powers[k] = 0;
   }
-  // Back to rank 0 in the order of the bases, through MPI_Gatherv (see paracon/mpi.hpp).
-  const std::vector<Facts> facts = paracon::mpi::gather_by_owner(my_facts, owner);
+  // Every rank knows from the rule how many facts each rank holds, so MPI_Gatherv needs no
+  // count from anyone: the facts arrive in rank order, and rank 0 puts each back in base order.
+  const paracon::mpi::BytesType<Facts> facts_type;
+  const paracon::mpi::Blocks blocks = paracon::mpi::owned_blocks(owner, ranks);
+  std::vector<Facts> by_rank(mpi.root() ? owner.size() : 0);
+  MPI_Gatherv(my_facts.data(), blocks.counts[rank], facts_type, by_rank.data(), blocks.counts.data(),
+              blocks.displacements.data(), facts_type, 0, MPI_COMM_WORLD);
+  const std::vector<Facts> facts = paracon::mpi::in_item_order(by_rank, owner, blocks);
   if (mpi.root()) {
     bp::report(report, options, facts, ranks, "rank", seconds);
     report.print();

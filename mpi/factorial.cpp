@@ -16,13 +16,15 @@
 //
 // Usage: mpirun -n 2 factorial [N] [--steps K] [--loop] [--json] [--help]
 
+#include <vector>
+
 #include <mpi.h>
 
-#include "paracon/factorial_experiment.hpp"
-#include "paracon/mpi.hpp"
-#include "paracon/partition.hpp"
+#include "paracon/experiments/factorial.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
-namespace fe = paracon::factorial_experiment;
+namespace fe = paracon::experiments::factorial;
 namespace fac = paracon::factorial;
 
 int main(int argc, char** argv) {
@@ -36,9 +38,9 @@ int main(int argc, char** argv) {
   paracon::Cli cli("factorial", "N! as a parallel product reduction with GMP, over MPI ranks");
   fe::add_options(cli, options);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
-  const auto refusal = fe::memory_refusal(options, ranks); // the same numbers on every rank
-  if (refusal) {
-    if (mpi.root()) paracon::print_error("factorial", *refusal);
+  if (auto why = paracon::mpi::node_memory_refusal(std::to_string(options.n) + "! needs about",
+                                                   fe::bytes_needed(options, ranks, mpi.root()), fe::memory_advice)) {
+    if (mpi.root()) paracon::print_error("factorial", *why);
     return paracon::exit_usage;
   }
   paracon::Report report("factorial", "mpi", cli.json());
@@ -52,11 +54,20 @@ int main(int argc, char** argv) {
   const auto part = paracon::block({1, options.n + 1}, ranks, rank);
   mpz_class value = fac::tree_product(part.begin, part.end);
   for (int s = 1; s < ranks; s <<= 1) {
-    if (rank & s) { // my product goes to my partner, and I am done
-      paracon::mpi::send_mpz(value, rank - s, /*tag=*/s);
+    if (rank & s) { // my product goes to my partner, as 64-bit words, and I am done
+      const std::vector<std::uint64_t> words = paracon::mpi::to_words(value);
+      MPI_Send(words.data(), static_cast<int>(words.size()), MPI_UINT64_T, rank - s, /*tag=*/s, MPI_COMM_WORLD);
       break;
     }
-    if (rank + s < ranks) value *= paracon::mpi::receive_mpz(rank + s, /*tag=*/s);
+    if (rank + s < ranks) { // my partner's product: its size is in the message, so probe first
+      MPI_Status status;
+      MPI_Probe(rank + s, /*tag=*/s, MPI_COMM_WORLD, &status);
+      int count = 0;
+      MPI_Get_count(&status, MPI_UINT64_T, &count);
+      std::vector<std::uint64_t> words(static_cast<std::size_t>(count));
+      MPI_Recv(words.data(), count, MPI_UINT64_T, rank + s, /*tag=*/s, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      value *= paracon::mpi::from_words(words);
+    }
   }
   const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // rank 0 holds N!
 

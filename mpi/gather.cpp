@@ -1,4 +1,5 @@
-// gather (MPI): asyncio.gather with nonblocking requests as the futures.
+// gather (MPI): Python's asyncio.gather, not MPI_Gather: two MPI_Irecv requests are the futures,
+// MPI_Testall asks whether they are done, MPI_Waitall awaits them both.
 //
 // Mirrors notebook 000, Act 1, "Concurrency" (start() awaits asyncio.gather(a(), b()); output
 // a, ba, ca, xi, !) and "Awaitables": a Future is something you can await.
@@ -28,11 +29,11 @@
 
 #include <mpi.h>
 
-#include "paracon/gather.hpp"
-#include "paracon/mpi.hpp"
-#include "paracon/range_sum.hpp"
+#include "paracon/experiments/gather.hpp"
+#include "paracon/kernels/range_sum.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
-namespace ga = paracon::gather;
+namespace ga = paracon::experiments::gather;
 
 namespace {
 enum Tag { tag_a = 1, tag_b = 2, tag_payload = 3 };
@@ -57,9 +58,7 @@ int main(int argc, char** argv) {
   paracon::Cli cli("gather", "asyncio.gather(a(), b()) with MPI requests: MPI_Irecv, MPI_Test, MPI_Waitall");
   ga::add_options(cli, options);
   cli.add_count("--payload", payload, "Bytes of the large message in the progress experiment", 1, 1u << 30);
-  cli.app().add_option("--compute", compute, "Seconds rank 0 computes while the large message is posted")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
+  cli.add_decimal("--compute", compute, "Seconds rank 0 computes while the large message is posted", 0, 10);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
   paracon::Report report("gather", "mpi", cli.json());
   if (mpi.root())
@@ -98,12 +97,13 @@ int main(int argc, char** argv) {
   }
   if (mpi.root()) {
     int done = 0; // while not done(): unrelated work, asking between units
-    for (MPI_Testall(2, futures, &done, MPI_STATUSES_IGNORE); !done; MPI_Testall(2, futures, &done, MPI_STATUSES_IGNORE)) {
+    for (MPI_Testall(2, futures, &done, MPI_STATUSES_IGNORE); !done;
+         MPI_Testall(2, futures, &done, MPI_STATUSES_IGNORE)) {
       ++polls;
       units_right = work_unit(units++) && units_right;
     }
     MPI_Waitall(2, futures, MPI_STATUSES_IGNORE); // await gather(a(), b()): already complete here
-    say(value_a); // in submission order, whichever came first
+    say(value_a);                                 // in submission order, whichever came first
     say(value_b);
     say("xi");
     say("!"); // start()'s return value, printed by the outer gather
@@ -120,7 +120,8 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < outgoing.size(); ++i) outgoing[i] = static_cast<unsigned char>(i * 7 + 1);
   for (int polling = 0; polling < 2; ++polling) {
     MPI_Request receive = MPI_REQUEST_NULL, send = MPI_REQUEST_NULL;
-    if (mpi.root()) MPI_Irecv(incoming.data(), static_cast<int>(payload), MPI_BYTE, sender, tag_payload, MPI_COMM_WORLD, &receive);
+    if (mpi.root())
+      MPI_Irecv(incoming.data(), static_cast<int>(payload), MPI_BYTE, sender, tag_payload, MPI_COMM_WORLD, &receive);
     MPI_Barrier(MPI_COMM_WORLD); // the receive is posted; the send starts once rank 0 is computing
     if (rank == sender) {
       if (ranks > 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -155,16 +156,16 @@ int main(int argc, char** argv) {
     if (why.empty() && !payload_right) why = "the large message arrived corrupted";
     report.add("workers", ranks)
         .add("delay", options.delay)
-        .add("seconds", seconds, "gather took", paracon::show(seconds) + " s (a() and b() on " +
-                                                    (owner_a == owner_b ? "one rank: " : "two ranks: ") +
-                                                    paracon::show(predicted) + " s of waits)")
-        .add("units_while_waiting", units, "work while waiting", std::to_string(units) + " units in " +
-                                                                  std::to_string(polls) + " MPI_Testall polls")
+        .add("seconds", seconds, "gather took",
+             paracon::format_seconds(seconds) + " (a() and b() on " + (owner_a == owner_b ? "one rank: " : "two ranks: ") +
+                 paracon::format_seconds(predicted) + " of waits)")
+        .add("units_while_waiting", units, "work while waiting",
+             std::to_string(units) + " units in " + std::to_string(polls) + " MPI_Testall polls")
         .add("payload", payload, "large message", paracon::show(static_cast<double>(payload) / (1 << 20)) + " MiB")
         .add("wait_without_progress", in_wait[0], "MPI_Wait after no MPI calls",
-             paracon::show(in_wait[0] * 1e3) + " ms: the transfer had waited")
+             paracon::format_seconds(in_wait[0]) + ": the transfer had waited")
         .add("wait_with_progress", in_wait[1], "MPI_Wait after MPI_Test calls",
-             paracon::show(in_wait[1] * 1e3) + " ms");
+             paracon::format_seconds(in_wait[1]));
     report.add_json("lines", lines);
     report.verdict(why.empty(), why);
     report.print();

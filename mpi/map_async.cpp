@@ -16,11 +16,11 @@
 
 #include <mpi.h>
 
-#include "paracon/map_async_experiment.hpp"
-#include "paracon/mpi.hpp"
-#include "paracon/partition.hpp"
+#include "paracon/experiments/map_async.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
-namespace ma = paracon::map_async_experiment;
+namespace ma = paracon::experiments::map_async;
 
 int main(int argc, char** argv) {
   paracon::mpi::Session mpi(argc, argv); // MPI_Init_thread; MPI_Finalize when main returns
@@ -39,12 +39,7 @@ int main(int argc, char** argv) {
   if (mpi.root()) report.print_title(std::to_string(count) + " items, " + std::to_string(ranks) + " ranks");
 
   // Blocks of the items, in rank order: gathered in rank order, they are in input order.
-  std::vector<int> counts(ranks), displacements(ranks);
-  for (int r = 0; r < ranks; ++r) {
-    const auto part = paracon::block({0, count}, ranks, r);
-    counts[r] = static_cast<int>(part.size());
-    displacements[r] = static_cast<int>(part.begin);
-  }
+  const paracon::mpi::Blocks blocks = paracon::mpi::even_blocks(count, ranks);
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed region
@@ -52,13 +47,14 @@ int main(int argc, char** argv) {
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
   std::vector<std::uint64_t> mine;
-  for (int k = 0; k < counts[rank]; ++k) mine.push_back(ma::item(options, options.items[displacements[rank] + k]));
+  for (int k = 0; k < blocks.counts[rank]; ++k)
+    mine.push_back(ma::item(options, options.items[blocks.displacements[rank] + k]));
 
   // result = map_async(...): the gathering starts and returns at once with a request.
   std::vector<std::uint64_t> results(mpi.root() ? count : 0);
   MPI_Request result;
-  MPI_Igatherv(mine.data(), counts[rank], MPI_UINT64_T, results.data(), counts.data(), displacements.data(),
-               MPI_UINT64_T, 0, MPI_COMM_WORLD, &result);
+  MPI_Igatherv(mine.data(), blocks.counts[rank], MPI_UINT64_T, results.data(), blocks.counts.data(),
+               blocks.displacements.data(), MPI_UINT64_T, 0, MPI_COMM_WORLD, &result);
 
   // "Do something that doesn't depend on result", asking ready() (MPI_Test) between units.
   ma::Waiting waiting;

@@ -17,11 +17,12 @@
 #include <Eigen/Core>
 #include <mpi.h>
 
-#include "paracon/mpi.hpp"
-#include "paracon/partition.hpp"
-#include "paracon/squares.hpp"
-#include "paracon/system.hpp"
+#include "paracon/experiments/pool_map.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/mpi.hpp"
+#include "paracon/plumbing/system.hpp"
 
+namespace pm = paracon::experiments::pool_map;
 namespace sq = paracon::squares;
 using Vector = Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>;
 
@@ -32,26 +33,18 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters (every rank the same verdict; rank 0 speaks)
   //////////////////////////////////////////////////////////////////////////////////////////
-  sq::Options options;
-  std::string variant = "both";
+  pm::Options options;
   paracon::Cli cli("pool_map", "Pool.map(f, X) as MPI_Scatterv, a map on each rank, MPI_Gatherv");
-  sq::add_options(cli, options, 100000000, sq::map_max);
-  sq::add_map_variant_option(cli, variant);
+  pm::add_options(cli, options);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
-  const auto variants = sq::map_variants(variant);
   const std::uint64_t n = options.count;
-  std::vector<int> counts(ranks), offsets(ranks);
-  for (int r = 0; r < ranks; ++r) {
-    const auto part = paracon::block({0, n}, ranks, r);
-    counts[r] = static_cast<int>(part.size());
-    offsets[r] = static_cast<int>(part.begin);
-  }
-  const std::uint64_t mine_bytes = 16u * counts[rank] + (mpi.root() ? sq::map_bytes(n, variants.size()) : 0);
-  const auto why = paracon::memory_refusal("the lists of one node need",
-                                           static_cast<double>(paracon::mpi::sum_on_node(mine_bytes)),
-                                           paracon::available_memory(), "use a smaller --count");
-  if (!paracon::mpi::all_ranks(!why)) {
-    if (mpi.root()) paracon::print_error("pool_map", why.value_or("another node lacks memory for its lists"));
+  // Rank r's block of X: sizes differ by at most one (counts and offsets for the *v collectives).
+  const paracon::mpi::Blocks blocks = paracon::mpi::even_blocks(n, ranks);
+  const int mine = blocks.counts[rank];
+  if (auto why = paracon::mpi::node_memory_refusal("the lists of one node need",
+                                                   16u * mine + (mpi.root() ? pm::bytes_needed(options, n) : 0),
+                                                   "use a smaller --count")) {
+    if (mpi.root()) paracon::print_error("pool_map", *why);
     return paracon::exit_usage;
   }
   paracon::Report report("pool_map", "mpi", cli.json());
@@ -59,25 +52,25 @@ int main(int argc, char** argv) {
     report.print_title(std::to_string(n) + " numbers below " + std::to_string(options.max) + ", " +
                        std::to_string(ranks) + " ranks");
   std::vector<std::uint64_t> x(mpi.root() ? n : 0);
-  for (std::uint64_t i = 0; i < x.size(); ++i) x[i] = sq::item(options.seed, i, options.max);
+  for (std::uint64_t i = 0; i < x.size(); ++i) x[i] = sq::item(options, i);
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed regions: scatter, map, gather
   //////////////////////////////////////////////////////////////////////////////////////////
-  std::vector<sq::Mapped> runs;
-  for (const std::string& name : variants) {
-    sq::Mapped run{name, std::vector<std::uint64_t>(mpi.root() ? n : 0), 0};
-    Vector block(counts[rank]), squares(counts[rank]);
+  std::vector<pm::Mapped> runs;
+  for (const std::string& name : options.variants) {
+    pm::Mapped run{name, std::vector<std::uint64_t>(mpi.root() ? n : 0), 0};
+    Vector block(mine), squares(mine);
     MPI_Barrier(MPI_COMM_WORLD);
     const double start = MPI_Wtime();
-    MPI_Scatterv(x.data(), counts.data(), offsets.data(), MPI_UINT64_T, block.data(), counts[rank], MPI_UINT64_T, 0,
-                 MPI_COMM_WORLD);
+    MPI_Scatterv(x.data(), blocks.counts.data(), blocks.displacements.data(), MPI_UINT64_T, block.data(), mine,
+                 MPI_UINT64_T, 0, MPI_COMM_WORLD);
     if (name == "loop")
       for (Eigen::Index i = 0; i < block.size(); ++i) squares[i] = block[i] * block[i];
     else
       squares = block.square(); // np.power(X, 2) on this rank's block
-    MPI_Gatherv(squares.data(), counts[rank], MPI_UINT64_T, run.y.data(), counts.data(), offsets.data(), MPI_UINT64_T,
-                0, MPI_COMM_WORLD);
+    MPI_Gatherv(squares.data(), mine, MPI_UINT64_T, run.y.data(), blocks.counts.data(), blocks.displacements.data(),
+                MPI_UINT64_T, 0, MPI_COMM_WORLD);
     run.seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     runs.push_back(std::move(run));
   }
@@ -86,8 +79,8 @@ int main(int argc, char** argv) {
   // Analyse and report on rank 0: for x, y in zip(X, Y): print(x, 'squared is', y)
   //////////////////////////////////////////////////////////////////////////////////////////
   if (mpi.root()) {
-    sq::print_mapped(report, options, runs.front().y);
-    sq::report_mapped(report, options, ranks, runs);
+    pm::print_lines(report, options, runs.front().y);
+    pm::report(report, options, ranks, runs);
     report.print();
   }
   const bool valid = paracon::mpi::all_ranks(!mpi.root() || report.valid());

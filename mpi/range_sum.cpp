@@ -16,11 +16,11 @@
 
 #include <mpi.h>
 
-#include "paracon/mpi.hpp"
-#include "paracon/range_sum.hpp"
-#include "paracon/range_sum_experiment.hpp"
+#include "paracon/experiments/range_sum.hpp"
+#include "paracon/kernels/range_sum.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
-namespace rs = paracon::range_sum_experiment;
+namespace rs = paracon::experiments::range_sum;
 
 int main(int argc, char** argv) {
   paracon::mpi::Session mpi(argc, argv); // MPI_Init_thread; MPI_Finalize when main returns
@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
 
   rs::Worker mine;
   // replicate: the whole range, as every notebook process does; split: this rank's block.
-  mine.part = options.mode == rs::Mode::replicate ? paracon::Range{0, options.n}
-                                                  : paracon::block({0, options.n}, ranks, rank);
+  mine.part =
+      options.mode == rs::Mode::replicate ? paracon::Range{0, options.n} : paracon::block({0, options.n}, ranks, rank);
   mine.sum = paracon::range_sum(mine.part.begin, mine.part.end);
   mine.seconds = MPI_Wtime() - start;
 

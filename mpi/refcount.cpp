@@ -21,10 +21,10 @@
 
 #include <mpi.h>
 
-#include "paracon/mpi.hpp"
-#include "paracon/refcount.hpp"
+#include "paracon/experiments/refcount.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
-namespace rc = paracon::refcount;
+namespace rc = paracon::experiments::refcount;
 
 int main(int argc, char** argv) {
   paracon::mpi::Session mpi(argc, argv); // MPI_Init_thread; MPI_Finalize when main returns
@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   // The shared count: 8 bytes in rank 0's window; the other ranks expose nothing.
   std::int64_t* counter = nullptr;
   MPI_Win window;
-  MPI_Win_allocate(mpi.root() ? sizeof(std::int64_t) : 0, sizeof(std::int64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
-                   &counter, &window);
+  MPI_Win_allocate(mpi.root() ? sizeof(std::int64_t) : 0, sizeof(std::int64_t), MPI_INFO_NULL, MPI_COMM_WORLD, &counter,
+                   &window);
   const std::int64_t one = 1, zero = 0;
   std::vector<rc::Count> counts;
 

@@ -18,11 +18,11 @@
 
 #include <mpi.h>
 
-#include "paracon/mpi.hpp"
-#include "paracon/partition.hpp"
-#include "paracon/sleep_map_experiment.hpp"
+#include "paracon/experiments/sleep_map.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/mpi.hpp"
 
-namespace sm = paracon::sleep_map_experiment;
+namespace sm = paracon::experiments::sleep_map;
 using sm::Schedule;
 
 int main(int argc, char** argv) {
@@ -67,8 +67,14 @@ int main(int argc, char** argv) {
         mine.push_back(sm::dormir(options.items[i], options.scale, paracon::worker_name(rank, "Process"), !cli.json()));
     const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // the last rank to wake
 
-    // pool.map's results, in input order on rank 0 (MPI_Gatherv; see paracon/mpi.hpp).
-    runs.push_back({schedule, seconds, paracon::mpi::gather_by_owner(mine, owner)});
+    // pool.map's results, in input order on rank 0. Every rank knows from the rule how many
+    // items each rank has, so one MPI_Gatherv collects them in rank order, and rank 0 puts each
+    // back where it belongs.
+    const paracon::mpi::Blocks blocks = paracon::mpi::owned_blocks(owner, ranks);
+    std::vector<std::uint64_t> by_rank(mpi.root() ? count : 0);
+    MPI_Gatherv(mine.data(), blocks.counts[rank], MPI_UINT64_T, by_rank.data(), blocks.counts.data(),
+                blocks.displacements.data(), MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    runs.push_back({schedule, seconds, paracon::mpi::in_item_order(by_rank, owner, blocks)});
   }
 
   //////////////////////////////////////////////////////////////////////////////////////////

@@ -19,18 +19,21 @@
 
 #include <omp.h>
 
-#include "paracon/array_sum.hpp"
-#include "paracon/partition.hpp"
-#include "paracon/system.hpp"
+#include "paracon/experiments/array_sum.hpp"
+#include "paracon/kernels/array_sum.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/system.hpp"
 
-namespace as = paracon::array_sum;
+namespace as = paracon::experiments::array_sum;
+namespace arrays = paracon::array_sum; // the kernels: the array, its fill, the sums
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters; refuse an array that cannot fit before allocating it
   //////////////////////////////////////////////////////////////////////////////////////////
   as::Options options;
-  paracon::Cli cli("array_sum", "np.mod(np.sum(np.arange(0, SIZE)), 23) with Eigen, by OpenMP threads");
+  paracon::Cli cli("array_sum", "np.mod(np.sum(np.arange(0, SIZE)), 23) with Eigen, by OpenMP threads",
+                   paracon::Threads::openmp);
   as::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
   if (auto why = paracon::memory_refusal("the materialized array needs", as::bytes_needed(options, options.n),
@@ -51,11 +54,11 @@ int main(int argc, char** argv) {
   if (as::runs(options, as::Variant::materialized)) {
     as::Result r{as::Variant::materialized};
     paracon::Stopwatch clock;
-    std::optional<as::Buffer> array(std::in_place, n);
+    std::optional<arrays::Buffer> array(std::in_place, n);
 #pragma omp parallel num_threads(threads)
     {
       const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
-      as::fill(array->slice(part.begin, part.end), part.begin); // a[i] = i, this thread's pages
+      arrays::fill(array->slice(part.begin, part.end), part.begin); // a[i] = i, this thread's pages
     }
     r.fill_seconds = clock.seconds();
     paracon::Stopwatch summing;
@@ -63,7 +66,7 @@ int main(int argc, char** argv) {
 #pragma omp parallel num_threads(threads) reduction(+ : total)
     {
       const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
-      total += as::sum_materialized(array->slice(part.begin, part.end), part.begin);
+      total += arrays::sum_materialized(array->slice(part.begin, part.end), part.begin);
     }
     r.sum_seconds = summing.seconds();
     r.sum = total;
@@ -80,7 +83,7 @@ int main(int argc, char** argv) {
 #pragma omp parallel num_threads(threads) reduction(+ : total)
     {
       const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
-      total += as::sum_lazy(part.begin, part.end);
+      total += arrays::sum_lazy(part.begin, part.end);
     }
     r.sum_seconds = clock.seconds();
     r.sum = total;

@@ -17,19 +17,19 @@
 
 #include <omp.h>
 
-#include "paracon/squares.hpp"
+#include "paracon/experiments/as_completed.hpp"
 
+namespace ac = paracon::experiments::as_completed;
 namespace sq = paracon::squares;
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters
   //////////////////////////////////////////////////////////////////////////////////////////
-  sq::Options options;
-  double delay = 0;
-  paracon::Cli cli("as_completed", "ThreadPoolExecutor + as_completed: OpenMP tasks reporting as they finish");
-  sq::add_options(cli, options, 100000, paracon::max_count);
-  sq::add_delay_option(cli, delay);
+  ac::Options options;
+  paracon::Cli cli("as_completed", "ThreadPoolExecutor + as_completed: OpenMP tasks reporting as they finish",
+                   paracon::Threads::openmp);
+  ac::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
 
   const int threads = omp_get_max_threads();
@@ -37,12 +37,12 @@ int main(int argc, char** argv) {
   report.print_title(std::to_string(options.count) + " numbers below " + std::to_string(options.max) + ", " +
                      std::to_string(threads) + " threads");
   std::vector<std::uint64_t> x(options.count);
-  for (std::uint64_t i = 0; i < options.count; ++i) x[i] = sq::item(options.seed, i, options.max);
+  for (std::uint64_t i = 0; i < options.count; ++i) x[i] = sq::item(options, i);
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed region: submit every item, report each as it completes
   //////////////////////////////////////////////////////////////////////////////////////////
-  std::vector<sq::Completed> completed;
+  std::vector<ac::Completed> completed;
   completed.reserve(options.count);
   paracon::Stopwatch clock;
 #pragma omp parallel num_threads(threads)
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     // executor.submit(f, x): a task; any thread of the team may run it, in any order.
 #pragma omp task firstprivate(i) shared(x, completed)
     {
-      const paracon::u128 y = sq::square_after_delay(x[i], options.max, delay);
+      const paracon::u128 y = ac::square_after_delay(options, x[i]);
       // as_completed: whoever finishes reports, one at a time.
 #pragma omp critical(completed)
       {
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report
   //////////////////////////////////////////////////////////////////////////////////////////
-  sq::report_completed(report, options, threads, delay, completed, seconds);
+  ac::report(report, options, threads, completed, seconds);
   report.print();
   return report.valid() ? paracon::exit_validated : paracon::exit_failed;
 }

@@ -17,11 +17,11 @@
 
 #include <omp.h>
 
-#include "paracon/big_power_experiment.hpp"
-#include "paracon/partition.hpp"
-#include "paracon/system.hpp"
+#include "paracon/experiments/big_power.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/system.hpp"
 
-namespace bp = paracon::big_power_experiment;
+namespace bp = paracon::experiments::big_power;
 using paracon::big_power::Facts;
 
 int main(int argc, char** argv) {
@@ -29,15 +29,17 @@ int main(int argc, char** argv) {
   // Read and check the parameters, and that the powers fit in memory, before any work
   //////////////////////////////////////////////////////////////////////////////////////////
   bp::Options options;
-  paracon::Cli cli("big_power", "base^exponent for many bases with GMP, over OpenMP threads (OMP_NUM_THREADS)");
+  paracon::Cli cli("big_power", "base^exponent for many bases with GMP, over OpenMP threads (OMP_NUM_THREADS)",
+                   paracon::Threads::openmp);
   bp::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
 
   const int threads = omp_get_max_threads();
   const std::size_t count = options.bases.size();
   const std::vector<std::size_t> order = paracon::largest_first(bp::costs(options)); // LPT order
-  if (auto refusal = bp::memory_refusal(bp::bytes_needed(options, order, threads), paracon::available_memory())) {
-    paracon::print_error("big_power", *refusal);
+  if (auto why = paracon::memory_refusal("these powers need", bp::bytes_needed(options, order, threads),
+                                         paracon::available_memory(), bp::memory_advice)) {
+    paracon::print_error("big_power", *why);
     return paracon::exit_usage;
   }
   paracon::Report report("big_power", "openmp", cli.json());
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   std::vector<mpz_class> powers(count);
   std::vector<Facts> facts(count);
+  for (std::size_t i = 0; i < count; ++i) facts[i].base = options.bases[i], facts[i].exponent = options.exponent;
   paracon::Stopwatch clock;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < count; ++k) {
@@ -66,10 +69,7 @@ int main(int argc, char** argv) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = order[k];
-    Facts read = paracon::big_power::read_facts(powers[i], options.bases[i], options.exponent);
-    read.power_seconds = facts[i].power_seconds;
-    read.worker = facts[i].worker;
-    facts[i] = read;
+    paracon::big_power::read_facts(powers[i], facts[i]);
     powers[i] = 0;
   }
   bp::report(report, options, facts, threads, "thread", seconds);

@@ -15,26 +15,30 @@
 
 #include <omp.h>
 
-#include "paracon/factorial_experiment.hpp"
-#include "paracon/partition.hpp"
+#include "paracon/experiments/factorial.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/system.hpp"
 
-namespace fe = paracon::factorial_experiment;
+namespace fe = paracon::experiments::factorial;
 namespace fac = paracon::factorial;
 
 // The reduction OpenMP does not know: multiply GMP integers, starting from 1.
-#pragma omp declare reduction(product : mpz_class : omp_out *= omp_in) initializer(omp_priv = mpz_class(1))
+#pragma omp declare reduction(product:mpz_class : omp_out *= omp_in) initializer(omp_priv = mpz_class(1))
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters
   //////////////////////////////////////////////////////////////////////////////////////////
   fe::Options options;
-  paracon::Cli cli("factorial", "N! as a parallel product reduction with GMP, over OpenMP threads");
+  paracon::Cli cli("factorial", "N! as a parallel product reduction with GMP, over OpenMP threads",
+                   paracon::Threads::openmp);
   fe::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
   const int threads = omp_get_max_threads();
-  if (auto refusal = fe::memory_refusal(options, threads)) {
-    paracon::print_error("factorial", *refusal);
+  if (auto why =
+          paracon::memory_refusal(std::to_string(options.n) + "! needs about", fe::bytes_needed(options, threads, true),
+                                  paracon::available_memory(), fe::memory_advice)) {
+    paracon::print_error("factorial", *why);
     return paracon::exit_usage;
   }
   paracon::Report report("factorial", "openmp", cli.json());

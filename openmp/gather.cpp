@@ -1,5 +1,5 @@
-// gather (OpenMP): asyncio.gather with OpenMP tasks: two coroutines awaited together, results in
-// submission order, and the same chain written as futures with `depend`.
+// gather (OpenMP): Python's asyncio.gather with OpenMP tasks: two coroutines awaited together
+// (taskwait, taskgroup), results in submission order, and the same chain as futures (depend).
 //
 // Mirrors notebook 000, Act 1, "Concurrency": start() prints 'a', awaits
 // asyncio.gather(a(), b()) (which print 'ba' and 'ca'), prints 'xi' and returns '!', which the
@@ -24,9 +24,9 @@
 
 #include <omp.h>
 
-#include "paracon/gather.hpp"
+#include "paracon/experiments/gather.hpp"
 
-namespace ga = paracon::gather;
+namespace ga = paracon::experiments::gather;
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
@@ -35,21 +35,22 @@ int main(int argc, char** argv) {
   ga::Options options;
   std::string chosen = "all";
   double tolerance = 0.5;
-  paracon::Cli cli("gather", "asyncio.gather(a(), b()) as OpenMP tasks: taskwait, taskgroup, depend");
+  paracon::Cli cli("gather", "asyncio.gather(a(), b()) as OpenMP tasks: taskwait, taskgroup, depend",
+                   paracon::Threads::openmp);
   ga::add_options(cli, options);
-  cli.app().add_option("--mode", chosen, "How start() awaits a() and b()")
+  cli.app()
+      .add_option("--mode", chosen, "How start() awaits a() and b()")
       ->check(CLI::IsMember({"all", "taskwait", "taskgroup", "depend"}))
       ->capture_default_str();
-  cli.app().add_option("--tolerance", tolerance, "Seconds a run may take beyond its prediction")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  cli.add_decimal("--tolerance", tolerance, "Seconds a run may take beyond its prediction", 0, 60);
   if (auto code = cli.parse(argc, argv)) return *code;
   const std::vector<std::string> modes =
       chosen == "all" ? std::vector<std::string>{"taskwait", "taskgroup", "depend"} : std::vector<std::string>{chosen};
 
   const int threads = omp_get_max_threads();
   paracon::Report report("gather", "openmp", cli.json());
-  report.print_title(std::to_string(threads) + " threads, a() and b() each wait " + paracon::show(options.delay) + " s");
+  report.print_title(std::to_string(threads) + " threads, a() and b() each wait " + paracon::show(options.delay) +
+                     " s");
   std::string why;
   double total = 0;
   paracon::Json runs = paracon::Json::object();
@@ -120,11 +121,11 @@ int main(int argc, char** argv) {
     const double predicted = options.delay * (mode == "depend" || threads < 2 ? 2 : 1);
     total += seconds;
     runs[mode] = {{"lines", lines}, {"seconds", seconds}, {"predicted_seconds", predicted}};
-    report.add(mode, paracon::show(seconds) + " s", mode,
-               paracon::show(seconds) + " s, predicted " + paracon::show(predicted) + " s");
+    report.add(mode, seconds, mode,
+               paracon::format_seconds(seconds) + ", predicted " + paracon::format_seconds(predicted));
     if (why.empty()) why = ga::check_lines(lines);
     if (why.empty() && (seconds < predicted * 0.95 || seconds > predicted + tolerance))
-      why = mode + " took " + paracon::show(seconds) + " s, predicted " + paracon::show(predicted) + " s";
+      why = mode + " took " + paracon::format_seconds(seconds) + ", predicted " + paracon::format_seconds(predicted);
   }
 
   //////////////////////////////////////////////////////////////////////////////////////////

@@ -18,16 +18,17 @@
 
 #include <omp.h>
 
-#include "paracon/map_async_experiment.hpp"
+#include "paracon/experiments/map_async.hpp"
 
-namespace ma = paracon::map_async_experiment;
+namespace ma = paracon::experiments::map_async;
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters
   //////////////////////////////////////////////////////////////////////////////////////////
   ma::Options options;
-  paracon::Cli cli("map_async", "pool.map_async, ready(), wait() and get() with OpenMP tasks (OMP_NUM_THREADS)");
+  paracon::Cli cli("map_async", "pool.map_async, ready(), wait() and get() with OpenMP tasks (OMP_NUM_THREADS)",
+                   paracon::Threads::openmp);
   ma::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
 

@@ -18,10 +18,11 @@
 #include <Eigen/Core>
 #include <omp.h>
 
-#include "paracon/partition.hpp"
-#include "paracon/squares.hpp"
-#include "paracon/system.hpp"
+#include "paracon/experiments/pool_map.hpp"
+#include "paracon/kernels/partition.hpp"
+#include "paracon/plumbing/system.hpp"
 
+namespace pm = paracon::experiments::pool_map;
 namespace sq = paracon::squares;
 using Vector = Eigen::Array<std::uint64_t, Eigen::Dynamic, 1>;
 
@@ -29,14 +30,12 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters; refuse lists that cannot fit before allocating them
   //////////////////////////////////////////////////////////////////////////////////////////
-  sq::Options options;
-  std::string variant = "both";
-  paracon::Cli cli("pool_map", "Pool(cpu_count()).map(f, X) as an OpenMP parallel for, and np.power(X, 2) with Eigen");
-  sq::add_options(cli, options, 100000000, sq::map_max);
-  sq::add_map_variant_option(cli, variant);
+  pm::Options options;
+  paracon::Cli cli("pool_map", "Pool(cpu_count()).map(f, X) as an OpenMP parallel for, and np.power(X, 2) with Eigen",
+                   paracon::Threads::openmp);
+  pm::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
-  const auto variants = sq::map_variants(variant);
-  if (auto why = paracon::memory_refusal("the lists need", sq::map_bytes(options.count, variants.size()),
+  if (auto why = paracon::memory_refusal("the lists need", pm::bytes_needed(options, options.count),
                                          paracon::available_memory(), "use a smaller --count")) {
     paracon::print_error("pool_map", *why);
     return paracon::exit_usage;
@@ -49,14 +48,14 @@ int main(int argc, char** argv) {
                      std::to_string(threads) + " threads");
   Vector x(n);
 #pragma omp parallel for schedule(static) num_threads(threads)
-  for (std::uint64_t i = 0; i < n; ++i) x[i] = sq::item(options.seed, i, options.max);
+  for (std::uint64_t i = 0; i < n; ++i) x[i] = sq::item(options, i);
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed regions: Y = pool.map(f, X), then Y = np.power(X, 2)
   //////////////////////////////////////////////////////////////////////////////////////////
-  std::vector<sq::Mapped> runs;
-  for (const std::string& name : variants) {
-    sq::Mapped run{name, std::vector<std::uint64_t>(n), 0};
+  std::vector<pm::Mapped> runs;
+  for (const std::string& name : options.variants) {
+    pm::Mapped run{name, std::vector<std::uint64_t>(n), 0};
     std::uint64_t* y = run.y.data();
     paracon::Stopwatch clock;
     if (name == "loop") {
@@ -78,8 +77,8 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report: for x, y in zip(X, Y): print(x, 'squared is', y)
   //////////////////////////////////////////////////////////////////////////////////////////
-  sq::print_mapped(report, options, runs.front().y);
-  sq::report_mapped(report, options, threads, runs);
+  pm::print_lines(report, options, runs.front().y);
+  pm::report(report, options, threads, runs);
   report.print();
   return report.valid() ? paracon::exit_validated : paracon::exit_failed;
 }

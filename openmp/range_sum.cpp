@@ -18,17 +18,18 @@
 
 #include <omp.h>
 
-#include "paracon/range_sum.hpp"
-#include "paracon/range_sum_experiment.hpp"
+#include "paracon/experiments/range_sum.hpp"
+#include "paracon/kernels/range_sum.hpp"
 
-namespace rs = paracon::range_sum_experiment;
+namespace rs = paracon::experiments::range_sum;
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters
   //////////////////////////////////////////////////////////////////////////////////////////
   rs::Options options;
-  paracon::Cli cli("range_sum", "sum(range(0, SIZE)) % 23 by OpenMP threads (OMP_NUM_THREADS)");
+  paracon::Cli cli("range_sum", "sum(range(0, SIZE)) % 23 by OpenMP threads (OMP_NUM_THREADS)",
+                   paracon::Threads::openmp);
   rs::add_options(cli, options);
   if (auto code = cli.parse(argc, argv)) return *code;
 

@@ -25,18 +25,18 @@
 
 #include <omp.h>
 
-#include "paracon/refcount.hpp"
+#include "paracon/experiments/refcount.hpp"
 
-namespace rc = paracon::refcount;
+namespace rc = paracon::experiments::refcount;
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Read and check the parameters
   //////////////////////////////////////////////////////////////////////////////////////////
   rc::Options options;
-  paracon::Cli cli("refcount", "A shared reference count incremented by OpenMP threads, raced and synchronised");
-  rc::add_options(cli, options, 1000000,
-                  {"unsynchronised", "atomic", "critical", "lock", "reduction", "shared_ptr"});
+  paracon::Cli cli("refcount", "A shared reference count incremented by OpenMP threads, raced and synchronised",
+                   paracon::Threads::openmp);
+  rc::add_options(cli, options, 1000000, {"unsynchronised", "atomic", "critical", "lock", "reduction", "shared_ptr"});
   if (auto code = cli.parse(argc, argv)) return *code;
 
   const int threads = omp_get_max_threads();
@@ -98,14 +98,14 @@ int main(int argc, char** argv) {
         }
         for (std::uint64_t i = 0; i < n; ++i) {
           std::shared_ptr<std::vector<int>> copy = object; // +1, atomically
-        }                                                   // -1, atomically
+        }                                                  // -1, atomically
       }
       c.expected = 1;
       count = object.use_count(); // every copy gone: the owner's reference only
       const long want = 1 + static_cast<long>(threads * held);
       if (during != want)
-        shared_ptr_failure = "use_count was " + std::to_string(during) + " with every copy held, expected " +
-                             std::to_string(want);
+        shared_ptr_failure =
+            "use_count was " + std::to_string(during) + " with every copy held, expected " + std::to_string(want);
       report.add("use_count_held", during, "use_count, copies held",
                  std::to_string(during) + " = 1 + " + std::to_string(threads) + " threads x " + std::to_string(held));
     }

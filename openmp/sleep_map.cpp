@@ -18,10 +18,10 @@
 
 #include <omp.h>
 
-#include "paracon/partition.hpp"
-#include "paracon/sleep_map_experiment.hpp"
+#include "paracon/experiments/sleep_map.hpp"
+#include "paracon/kernels/partition.hpp"
 
-namespace sm = paracon::sleep_map_experiment;
+namespace sm = paracon::experiments::sleep_map;
 using sm::Schedule;
 
 int main(int argc, char** argv) {
@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
   // Read and check the parameters
   //////////////////////////////////////////////////////////////////////////////////////////
   sm::Options options;
-  paracon::Cli cli("sleep_map", "The notebook's dormir(x) over a list, by OpenMP threads (OMP_NUM_THREADS)");
+  paracon::Cli cli("sleep_map", "The notebook's dormir(x) over a list, by OpenMP threads (OMP_NUM_THREADS)",
+                   paracon::Threads::openmp);
   sm::add_options(cli, options, {Schedule::static_blocks, Schedule::dynamic, Schedule::longest_first});
   if (auto code = cli.parse(argc, argv)) return *code;
 
@@ -53,13 +54,15 @@ int main(int argc, char** argv) {
       // Contiguous blocks decided before anyone starts.
 #pragma omp parallel for schedule(static) num_threads(threads)
       for (std::size_t i = 0; i < count; ++i)
-        results[i] = sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
+        results[i] =
+            sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
     } else {
       // One item at a time to whichever thread is free; longest-first visits the items sorted.
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
       for (std::size_t k = 0; k < count; ++k) {
         const std::size_t i = schedule == Schedule::longest_first ? longest_first[k] : k;
-        results[i] = sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
+        results[i] =
+            sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
       }
     }
     runs.push_back({schedule, clock.seconds(), results});

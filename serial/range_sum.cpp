@@ -13,10 +13,10 @@
 
 #include <vector>
 
-#include "paracon/range_sum.hpp"
-#include "paracon/range_sum_experiment.hpp"
+#include "paracon/experiments/range_sum.hpp"
+#include "paracon/kernels/range_sum.hpp"
 
-namespace rs = paracon::range_sum_experiment;
+namespace rs = paracon::experiments::range_sum;
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////

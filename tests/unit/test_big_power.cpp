@@ -1,8 +1,9 @@
 // Facts read off a power, and the independent checks that must catch any wrong one.
 #include <gtest/gtest.h>
 
-#include "paracon/big_power.hpp"
-#include "paracon/big_power_experiment.hpp"
+#include "paracon/experiments/big_power.hpp"
+#include "paracon/kernels/big_power.hpp"
+#include "paracon/plumbing/system.hpp"
 
 namespace bp = paracon::big_power;
 
@@ -52,16 +53,19 @@ TEST(BigPower, EveryWrongFactIsCaught) {
 }
 
 TEST(BigPower, MemoryRefusalNamesWhatIsNeeded) {
-  paracon::big_power_experiment::Options options{1000000000000, {3, 5, 7}};
-  const auto need = paracon::big_power_experiment::bytes_needed(options, {0, 1, 2}, 2);
+  paracon::experiments::big_power::Options options{1000000000000, {3, 5, 7}};
+  const auto need = paracon::experiments::big_power::bytes_needed(options, {0, 1, 2}, 2);
   EXPECT_GT(need, 3 * 150000000000ull); // 3^1e12 alone is about 198 GB
-  const auto refusal = paracon::big_power_experiment::memory_refusal(need, 24ull << 30);
+  const auto refusal = paracon::memory_refusal("these powers need", need, 24ull << 30);
   ASSERT_TRUE(refusal);
   EXPECT_NE(refusal->find("24.0 GiB"), std::string::npos);
-  EXPECT_FALSE(paracon::big_power_experiment::memory_refusal(1000, 24ull << 30));
+  EXPECT_FALSE(paracon::memory_refusal("these powers need", 1000, 24ull << 30));
+  // Headroom: what fits only into the last gigabytes is refused too.
+  EXPECT_TRUE(paracon::memory_refusal("an array needs", 23.0 * (1ull << 30), 24ull << 30));
+  EXPECT_FALSE(paracon::memory_refusal("an array needs", 20.0 * (1ull << 30), 24ull << 30));
 }
 
-#include "paracon/factorial.hpp"
+#include "paracon/kernels/factorial.hpp"
 
 namespace fac = paracon::factorial;
 

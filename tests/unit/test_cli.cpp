@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
-#include "paracon/cli.hpp"
-#include "paracon/range_sum_experiment.hpp"
+#include "paracon/experiments/range_sum.hpp"
+#include "paracon/plumbing/cli.hpp"
 
-namespace rs = paracon::range_sum_experiment;
+namespace rs = paracon::experiments::range_sum;
 
 namespace {
 
@@ -51,8 +51,17 @@ TEST(Cli, ReadsSizeModeAndJson) {
 TEST(Cli, HelpExitsZero) { EXPECT_EQ(parse({"--help"}).exit, paracon::exit_validated); }
 
 TEST(Cli, BadInputExitsTwo) {
-  for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{
-           {"-5"}, {"abc"}, {"12x"}, {"1.5e3"}, {"1e19"}, {"9223372036854775809"}, {"--mode"}, {"--mode", "fast"},
-           {"--bogus"}, {"5", "6"}, {"--json=maybe"}, {"--mode", "split", "--mode", "split"}})
+  for (std::vector<std::string> bad : std::vector<std::vector<std::string>>{{"-5"},
+                                                                            {"abc"},
+                                                                            {"12x"},
+                                                                            {"1.5e3"},
+                                                                            {"1e19"},
+                                                                            {"9223372036854775809"},
+                                                                            {"--mode"},
+                                                                            {"--mode", "fast"},
+                                                                            {"--bogus"},
+                                                                            {"5", "6"},
+                                                                            {"--json=maybe"},
+                                                                            {"--mode", "split", "--mode", "split"}})
     EXPECT_EQ(parse(bad).exit, paracon::exit_usage) << bad[0];
 }

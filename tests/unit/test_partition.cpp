@@ -1,7 +1,7 @@
 // Blocks tile the range exactly, sizes differ by at most one, whatever the worker count.
 #include <gtest/gtest.h>
 
-#include "paracon/partition.hpp"
+#include "paracon/kernels/partition.hpp"
 
 using paracon::block;
 using paracon::Range;

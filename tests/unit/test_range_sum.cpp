@@ -5,8 +5,8 @@
 #include <gmpxx.h>
 #include <gtest/gtest.h>
 
-#include "paracon/range_sum.hpp"
-#include "paracon/range_sum_experiment.hpp"
+#include "paracon/experiments/range_sum.hpp"
+#include "paracon/kernels/range_sum.hpp"
 
 using paracon::range_sum;
 using paracon::range_sum_closed_form;
@@ -27,8 +27,15 @@ mpz_class gmp_sum(std::uint64_t begin, std::uint64_t end) {
 } // namespace
 
 TEST(RangeSum, ClosedFormAgreesWithGmp) {
-  for (auto [b, e] : {std::pair<std::uint64_t, std::uint64_t>{0, 0}, {0, 1}, {0, 999}, {5, 5}, {7, 3}, {0, two63},
-                      {two63 - 1, two63}, {1ull << 32, (1ull << 32) + 1}, {0, (1ull << 32) + 1}})
+  for (auto [b, e] : {std::pair<std::uint64_t, std::uint64_t>{0, 0},
+                      {0, 1},
+                      {0, 999},
+                      {5, 5},
+                      {7, 3},
+                      {0, two63},
+                      {two63 - 1, two63},
+                      {1ull << 32, (1ull << 32) + 1},
+                      {0, (1ull << 32) + 1}})
     EXPECT_EQ(to_mpz(range_sum_closed_form(b, e)), e > b ? gmp_sum(b, e) : mpz_class(0)) << b << " " << e;
 }
 
@@ -54,7 +61,8 @@ TEST(RangeSum, RandomRangesMatchTheClosedForm) {
 
 TEST(RangeSum, ExactPastTheInt64AndUint64Limits) {
   // The full sum to n = 2^32 + 1 passes 2^63; checked on the values near the end of it.
-  EXPECT_EQ(range_sum((1ull << 32) - 1000, (1ull << 32) + 1), range_sum_closed_form((1ull << 32) - 1000, (1ull << 32) + 1));
+  EXPECT_EQ(range_sum((1ull << 32) - 1000, (1ull << 32) + 1),
+            range_sum_closed_form((1ull << 32) - 1000, (1ull << 32) + 1));
   // Values near 2^63: a handful already sum past 2^64, and chunks shrink to 1 value.
   for (std::uint64_t b : {two63 - 100000, two63 - 5000, two63 - 17})
     EXPECT_EQ(range_sum(b, two63), range_sum_closed_form(b, two63)) << b;
@@ -82,27 +90,28 @@ TEST(RangeSum, ChunksCannotOverflow) {
 TEST(RangeSum, WrappingKernelKeepsOnlyTheLow64Bits) {
   EXPECT_EQ(paracon::range_sum_wrapping(0, 999), 498501u);
   for (std::uint64_t b : {std::uint64_t{0}, std::uint64_t{1} << 40, two63 - 100000})
-    EXPECT_EQ(paracon::range_sum_wrapping(b, b + 100000), static_cast<std::uint64_t>(range_sum_closed_form(b, b + 100000)));
+    EXPECT_EQ(paracon::range_sum_wrapping(b, b + 100000),
+              static_cast<std::uint64_t>(range_sum_closed_form(b, b + 100000)));
 }
 
-namespace rs = paracon::range_sum_experiment;
+namespace rs = paracon::experiments::range_sum;
 
 TEST(RangeSumCheck, AcceptsRightResultsAndNamesWrongOnes) {
   rs::Options split{10, rs::Mode::split};
   std::vector<rs::Worker> ok{{{0, 4}, 6, 0}, {{4, 7}, 15, 0}, {{7, 10}, 24, 0}};
   EXPECT_EQ(rs::check(split, ok, 45), "");
-  EXPECT_NE(rs::check(split, ok, 44), "");                                      // wrong total
+  EXPECT_NE(rs::check(split, ok, 44), ""); // wrong total
   auto wrong_part = ok;
   wrong_part[1].sum = 16;
-  EXPECT_NE(rs::check(split, wrong_part, 45), "");                              // wrong partial
+  EXPECT_NE(rs::check(split, wrong_part, 45), ""); // wrong partial
   std::vector<rs::Worker> gap{{{0, 4}, 6, 0}, {{5, 7}, 11, 0}, {{7, 10}, 24, 0}};
-  EXPECT_NE(rs::check(split, gap, 41), "");                                     // a value skipped
+  EXPECT_NE(rs::check(split, gap, 41), ""); // a value skipped
   std::vector<rs::Worker> short_parts{{{0, 4}, 6, 0}, {{4, 7}, 15, 0}};
-  EXPECT_NE(rs::check(split, short_parts, 21), "");                             // parts stop early
+  EXPECT_NE(rs::check(split, short_parts, 21), ""); // parts stop early
 
   rs::Options replicate{10, rs::Mode::replicate};
   std::vector<rs::Worker> all{{{0, 10}, 45, 0}, {{0, 10}, 45, 0}};
   EXPECT_EQ(rs::check(replicate, all, 45), "");
   all[1].sum = 0;
-  EXPECT_NE(rs::check(replicate, all, 45), "");                                 // one worker wrong
+  EXPECT_NE(rs::check(replicate, all, 45), ""); // one worker wrong
 }

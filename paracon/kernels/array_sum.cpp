@@ -1,0 +1,64 @@
+#include "paracon/kernels/array_sum.hpp"
+
+#include <new>
+
+#include <sys/mman.h>
+
+namespace paracon::array_sum {
+
+// The kernels, compiled once per instruction set (array_sum_simd.cpp).
+#define PARACON_DECLARE_KERNELS(isa)                                                                                   \
+  namespace isa {                                                                                                      \
+  void fill(std::int64_t* data, std::uint64_t count, std::uint64_t first);                                             \
+  u128 sum_materialized(const std::int64_t* data, std::uint64_t count, std::uint64_t first);                           \
+  u128 sum_lazy(std::uint64_t begin, std::uint64_t end);                                                               \
+  }
+PARACON_DECLARE_KERNELS(baseline)
+#ifdef PARACON_HAVE_AVX2_KERNELS
+PARACON_DECLARE_KERNELS(avx2)
+#endif
+
+namespace {
+
+bool use_avx2() {
+#ifdef PARACON_HAVE_AVX2_KERNELS
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+#else
+  return false;
+#endif
+}
+
+constexpr std::size_t huge_page = 2u << 20;
+
+} // namespace
+
+#ifdef PARACON_HAVE_AVX2_KERNELS
+#define PARACON_DISPATCH(call) (use_avx2() ? avx2::call : baseline::call)
+#else
+#define PARACON_DISPATCH(call) (baseline::call)
+#endif
+
+Buffer::Buffer(std::size_t count) : bytes_((count * sizeof(std::int64_t) + huge_page - 1) / huge_page * huge_page) {
+  if (bytes_ == 0) return;
+  void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) throw std::bad_alloc();
+  madvise(memory, bytes_, MADV_HUGEPAGE); // a wish: the kernel may say no, and that is fine
+  data_ = static_cast<std::int64_t*>(memory);
+}
+
+Buffer::~Buffer() {
+  if (data_) munmap(data_, bytes_);
+}
+
+void fill(Slice slice, std::uint64_t first) { PARACON_DISPATCH(fill(slice.data(), slice.size(), first)); }
+
+u128 sum_materialized(const Slice& slice, std::uint64_t first) {
+  return PARACON_DISPATCH(sum_materialized(slice.data(), slice.size(), first));
+}
+
+u128 sum_lazy(std::uint64_t begin, std::uint64_t end) { return PARACON_DISPATCH(sum_lazy(begin, end)); }
+
+const char* kernel_isa() { return use_avx2() ? "avx2" : "baseline"; }
+
+} // namespace paracon::array_sum

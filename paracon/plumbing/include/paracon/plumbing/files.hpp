@@ -1,0 +1,29 @@
+// Files written whole or not at all. A reader of `path` sees the old file or the whole new one,
+// never half of one: the contents go to a hidden temporary file beside it, are flushed to disk,
+// and the temporary is renamed over `path`.
+//
+// The temporaries are named `.NAME.paracon.HOST.PID.XXXXXX`. SIGINT and SIGTERM remove the ones
+// being written before the process ends as the signal says; a run killed outright (SIGKILL)
+// leaves its own, which sweep_temporaries removes at the next run's start. Temporaries of a run
+// still alive (another process writing to the same folder) are never touched.
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string_view>
+
+namespace paracon::files {
+
+// Why a file could not be written: "cannot write DIR/results_3.csv: write: No space left".
+struct WriteError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Writes `contents` to `path` atomically, as above. Throws WriteError.
+void write_atomically(const std::filesystem::path& path, std::string_view contents);
+
+// Removes the temporaries in `folder` that a dead process of this host left (see above).
+// Returns how many.
+std::size_t sweep_temporaries(const std::filesystem::path& folder);
+
+} // namespace paracon::files

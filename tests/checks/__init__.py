@@ -1,0 +1,1 @@
+"""One module per experiment's check: add_arguments(parser) and check(args, command)."""

@@ -1,0 +1,196 @@
+"""scrape: a scraper run against the local bookshop (tests/scrape/bookshop.py), every saved row
+checked against the generator's truth.
+
+    check_program.py scrape --site DIR [--variant site|slow<MS>|faulty|flaky|refused|file]
+                    [--pages A..B] [--expect PAGE=REASON]... [--raw] [--attempts N]
+                    [--max-seconds S] [--min-seconds S] [--pty] -- COMMAND [ARGS...]
+
+COMMAND gets --url, --pages, --out (a fresh folder) and --json appended. Checked: the exit code
+(0, or 1 when a page is expected to fail); the report (pages saved, each failure with its page
+and a reason containing REASON, and with --attempts the attempts of every page); every
+results_{i}.csv (header, each row's title, price, stock and numeric price against the truth,
+quoting read back by Python's csv module); results.csv, the same rows in page order with the
+page first; with --raw, html_books_{i}.html byte for byte as served and no CSV; no file for a
+failed page and no temporary file left behind; the wall time under --max-seconds and the
+program's own time over --min-seconds (a rate limit). With --pty
+the program runs with stderr on a terminal and must draw its progress bar there.
+"""
+import csv
+import io
+import json
+import os
+import pty
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scrape"))
+import bookshop  # noqa: E402  the truth's generator, and the faults it serves
+from checks.common import fail  # noqa: E402
+
+HEADER = ["Title", "Price", "Stock Availability", "Price (GBP)"]
+
+
+def pages_of(text):
+    first, _, last = text.partition("..")
+    return list(range(int(first), int(last or first) + 1))
+
+
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens: taken from the kernel, then let go."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def url_for(args):
+    if args.variant == "file":
+        return f"file://{args.site}/catalogue/page-{{}}.html"
+    if args.variant == "refused":
+        return f"http://127.0.0.1:{closed_port()}/site/catalogue/page-{{}}.html"
+    port = int(open(os.path.join(args.site, "port")).read())
+    variant = f"flaky-{uuid.uuid4().hex}" if args.variant == "flaky" else args.variant
+    return f"http://127.0.0.1:{port}/{variant}/catalogue/page-{{}}.html"
+
+
+def run_on_pty(command):
+    """Runs COMMAND with stderr on a pseudo-terminal; returns (result-like, what the terminal got)."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, text=True)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the program closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    stdout = process.stdout.read()
+    process.wait()
+    os.close(leader)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, screen.decode(errors="replace")), screen
+
+
+def expected_row(row):
+    return [row["title"], row["price"], "True" if row["in_stock"] else "False",
+            f"{row['pence'] // 100}.{row['pence'] % 100:02d}"]
+
+
+def read_csv(path, result):
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        fail(f"{path} is empty", result)
+    return rows
+
+
+def add_arguments(parser):
+    parser.add_argument("--site", required=True)
+    parser.add_argument("--variant", default="site")
+    parser.add_argument("--pages", default="1..50")
+    parser.add_argument("--expect", action="append", default=[], help="PAGE=REASON: this page fails, saying REASON")
+    parser.add_argument("--faults", action="store_true", help="expect the faulty variant's failures")
+    parser.add_argument("--raw", action="store_true")
+    parser.add_argument("--attempts", type=int)
+    parser.add_argument("--max-seconds", type=float, default=120)
+    parser.add_argument("--min-seconds", type=float, default=0)
+    parser.add_argument("--pty", action="store_true")
+
+
+def check(args, command):
+    args.site = os.path.abspath(args.site)
+
+    truth = json.load(open(os.path.join(args.site, "truth.json"), encoding="utf-8"))
+    pages = pages_of(args.pages)
+    expected_failures = {}
+    if args.faults:
+        expected_failures = {p: bookshop.FAULT_REASONS[f] for p, f in bookshop.FAULTS.items() if p in pages}
+    for item in args.expect:
+        page, _, reason = item.partition("=")
+        for p in pages if page == "all" else [int(page)]:
+            expected_failures[p] = reason
+
+    out = tempfile.mkdtemp(prefix="scrape-", dir=os.getcwd())
+    command = command + ["--url", url_for(args), "--pages", args.pages, "--out", out, "--json"]
+    start = time.monotonic()
+    if args.pty:
+        result, screen = run_on_pty(command)
+    else:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=args.max_seconds + 60)
+    seconds = time.monotonic() - start
+
+    want_code = 1 if expected_failures else 0
+    if result.returncode != want_code:
+        fail(f"exit code {result.returncode}, expected {want_code}", result)
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError as e:
+        fail(f"stdout is not one JSON object: {e}", result)
+    if seconds > args.max_seconds:
+        fail(f"took {seconds:.1f} s, more than {args.max_seconds} s", result)
+    if report["seconds"] < args.min_seconds:
+        fail(f"took {report['seconds']:.2f} s, less than {args.min_seconds} s", result)
+
+    # The report: counts, and every failure named with its reason.
+    saved_pages = [p for p in pages if p not in expected_failures]
+    wanted = {"pages": len(pages), "saved": len(saved_pages), "failed": len(expected_failures)}
+    if not args.raw:
+        wanted["rows"] = sum(len(truth["rows"][str(p)]) for p in saved_pages)
+    for key, value in wanted.items():
+        if report.get(key) != value:
+            fail(f"report's {key} is {report.get(key)!r}, expected {value!r}", result)
+    failures = {f["page"]: f["why"] for f in report["failures"]}
+    if sorted(failures) != sorted(expected_failures):
+        fail(f"failed pages {sorted(failures)}, expected {sorted(expected_failures)}", result)
+    for page, reason in expected_failures.items():
+        if reason not in failures[page]:
+            fail(f"page {page} failed with {failures[page]!r}, expected a reason containing {reason!r}", result)
+    if args.attempts is not None:
+        attempts = {p["page"]: p["attempts"] for p in report["per_page"]}
+        if any(attempts[p] != args.attempts for p in pages):
+            fail(f"attempts per page {attempts}, expected {args.attempts} each", result)
+
+    # The files: exactly the saved pages', each row as the truth has it.
+    files = sorted(os.listdir(out))
+    leftovers = [f for f in files if f.startswith(".")]
+    if leftovers:
+        fail(f"temporary files left behind: {leftovers}", result)
+    if args.raw:
+        want_files = sorted(f"html_books_{p}.html" for p in saved_pages)
+    else:
+        want_files = sorted([f"results_{p}.csv" for p in saved_pages] + ["results.csv"])
+    if files != want_files:
+        fail(f"files {files}, expected {want_files}", result)
+    combined = [["Page"] + HEADER]
+    for page in saved_pages:
+        if args.raw:
+            with open(os.path.join(args.site, "catalogue", f"page-{page}.html"), "rb") as f:
+                served = f.read()
+            with open(os.path.join(out, f"html_books_{page}.html"), "rb") as f:
+                if f.read() != served:
+                    fail(f"html_books_{page}.html differs from the page served", result)
+            continue
+        rows = read_csv(os.path.join(out, f"results_{page}.csv"), result)
+        want = [HEADER] + [expected_row(r) for r in truth["rows"][str(page)]]
+        if rows != want:
+            bad = next(k for k in range(max(len(rows), len(want))) if k >= len(rows) or k >= len(want) or rows[k] != want[k])
+            fail(f"results_{page}.csv line {bad + 1}: {rows[bad] if bad < len(rows) else None!r}, "
+                 f"expected {want[bad] if bad < len(want) else None!r}", result)
+        combined += [[str(page)] + row for row in want[1:]]
+    if not args.raw and read_csv(os.path.join(out, "results.csv"), result) != combined:
+        fail("results.csv is not every saved row in page order", result)
+
+    if args.pty:
+        if "\r" not in result.stderr or f"{len(pages)}/{len(pages)} pages" not in result.stderr or "[" not in result.stderr:
+            fail("no progress bar on the terminal", result)
+    shutil.rmtree(out)
+    print(f"ok: {len(saved_pages)} pages saved and checked, {len(expected_failures)} failed as expected, "
+          f"{seconds:.2f} s")
+
