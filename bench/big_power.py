@@ -11,7 +11,6 @@ Run:  bench/big_power.py [--exponent E] [--repetitions R] [--json FILE]
 """
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -19,13 +18,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import runner  # noqa: E402  where the build is, how to launch MPI
 from runner import ROOT  # noqa: E402
-
-
-def run(model, args, ranks=1, threads=1):
-    report = runner.run(model, "big_power", args, ranks=ranks, threads=threads)
-    if not report["valid"]:
-        sys.exit(f"bench: {model} big_power did not validate")
-    return report
 
 
 def main():
@@ -43,18 +35,18 @@ def main():
     python_seconds = json.loads(python.stdout)["seconds"]
 
     print(f"== C++: 1 thread, 2 threads, 2 ranks; {args.repetitions} interleaved repetitions")
-    samples = {"serial": [], "openmp": [], "mpi": []}
-    for _ in range(args.repetitions):
-        samples["serial"].append(run("openmp", program, threads=1))
-        samples["openmp"].append(run("openmp", program, threads=2))
-        samples["mpi"].append(run("mpi", program, ranks=2))
-    serial = statistics.median(r["seconds"] for r in samples["serial"])
+    samples = runner.interleave({
+        "serial": lambda: runner.validated("openmp", "big_power", program, threads=1),
+        "openmp": lambda: runner.validated("openmp", "big_power", program, threads=2),
+        "mpi": lambda: runner.validated("mpi", "big_power", program, ranks=2),
+    }, args.repetitions)
+    serial = runner.median(samples["serial"])
     figures = [(f"1 C++ worker vs Python, exponent {e}", python_seconds / serial, ">= 20", python_seconds / serial >= 20,
                 f"C++ {serial:.3f} s, Python {python_seconds:.2f} s")]
     for model in ("openmp", "mpi"):
-        over = statistics.median(r["over_ideal"] for r in samples[model])
-        wall = statistics.median(r["seconds"] for r in samples[model])
-        ideal = statistics.median(r["ideal_seconds"] for r in samples[model])
+        over = runner.median(samples[model], "over_ideal")
+        wall = runner.median(samples[model])
+        ideal = runner.median(samples[model], "ideal_seconds")
         figures.append((f"{model} 2 workers: wall vs max(longest, total/2)", over, "<= 1.15", over <= 1.15,
                         f"wall {wall:.3f} s, best schedule {ideal:.3f} s; speedup {serial / wall:.2f}x over 1 thread"))
 

@@ -10,7 +10,6 @@ Repetitions are interleaved; medians are kept. Uses build/.
 Run:  bench/hybrid.py [--repetitions R] [--n N] [--json FILE]
 """
 import argparse
-import statistics
 import sys
 from pathlib import Path
 
@@ -35,22 +34,17 @@ def main():
         "big_power 1x2": ("hybrid", "big_power", powers, 1, 2),
     }
     print(f"== {len(configs)} configurations, {args.repetitions} interleaved repetitions")
-    samples = {name: [] for name in configs}
-    for _ in range(args.repetitions):
-        for name, (model, experiment, program_args, ranks, threads) in configs.items():
-            report = runner.run(model, experiment, program_args, ranks=ranks, threads=threads)
-            if not report.get("valid"):
-                sys.exit(f"bench: {name} did not validate")
-            samples[name].append(report)
-    seconds = {name: statistics.median(r["seconds"] for r in s) for name, s in samples.items()}
+    samples = runner.interleave({name: (lambda c=c: runner.validated(*c[:3], ranks=c[3], threads=c[4]))
+                                 for name, c in configs.items()}, args.repetitions)
+    seconds = {name: runner.median(s) for name, s in samples.items()}
     figures = []
     for hybrid, pure in (("hybrid 2x1", "mpi 2"), ("hybrid 1x2", "openmp 2")):
         ratio = seconds[hybrid] / seconds[pure]
         figures.append((f"range_sum n={args.n:.0e}: {hybrid} vs {pure}", ratio, "<= 1.05", ratio <= 1.05,
                         f"{seconds[hybrid]:.3f} s / {seconds[pure]:.3f} s"))
     for name in ("big_power 2x1", "big_power 1x2"):
-        over = statistics.median(r["over_ideal"] for r in samples[name])
-        ideal = statistics.median(r["ideal_seconds"] for r in samples[name])
+        over = runner.median(samples[name], "over_ideal")
+        ideal = runner.median(samples[name], "ideal_seconds")
         figures.append((f"{name}, 24 bases: wall vs best schedule", over, "<= 1.15", over <= 1.15,
                         f"wall {seconds[name]:.3f} s, best {ideal:.3f} s"))
     runner.print_figures(figures, args.json)

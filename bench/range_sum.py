@@ -15,7 +15,6 @@ the median kept. Run:  bench/range_sum.py [--repetitions R] [--json FILE]
 import argparse
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,20 +30,7 @@ def sci(n):
 
 
 def program(model, args, ranks=1, threads=1):
-    """Runs a program; returns (its own seconds, wall seconds of the whole command)."""
-    report = runner.run(model, "range_sum", args, ranks=ranks, threads=threads)
-    if not report["valid"] or report["exit_code"] != 0:
-        sys.exit(f"bench: {model} range_sum {' '.join(args)} did not validate")
-    return report["seconds"], report["wall_seconds"]
-
-
-def medians(runs, repetitions):
-    """runs: {name: callable returning a tuple}; interleaved repetitions; per-field medians."""
-    samples = {name: [] for name in runs}
-    for _ in range(repetitions):
-        for name, run in runs.items():
-            samples[name].append(run())
-    return {name: tuple(statistics.median(column) for column in zip(*s)) for name, s in samples.items()}
+    return lambda: runner.validated(model, "range_sum", args, ranks=ranks, threads=threads)
 
 
 def python_sum(n):
@@ -66,9 +52,12 @@ def clang_kernels(n, repetitions):
         return None
     with tempfile.TemporaryDirectory() as tmp:
         binary = Path(tmp) / "range_sum_kernels"
-        sources = [ROOT / "bench/range_sum_kernels.cpp", ROOT / "paracon/src/range_sum.cpp", ROOT / "paracon/src/exact.cpp"]
-        subprocess.run([clang, "-O3", "-std=gnu++20", "-DNDEBUG", f"-I{ROOT / 'paracon/include'}", *map(str, sources),
-                        "-o", str(binary)], check=True, capture_output=True)
+        kernels_dir, plumbing = ROOT / "paracon/kernels", ROOT / "paracon/plumbing"
+        sources = [ROOT / "bench/range_sum_kernels.cpp", kernels_dir / "range_sum.cpp", kernels_dir / "exact.cpp",
+                   plumbing / "numbers.cpp", plumbing / "report.cpp"]
+        subprocess.run([clang, "-O3", "-std=gnu++20", "-DNDEBUG", f"-I{kernels_dir / 'include'}",
+                        f"-I{plumbing / 'include'}", *map(str, sources), "-o", str(binary)], check=True,
+                       capture_output=True)
         return kernels(binary, n, repetitions)
 
 
@@ -87,22 +76,25 @@ def main():
 
     print(f"== 1. serial C++ against Python's sum(range(n)) % 23, n = {sci(small)} (python: {sys.executable})")
     py_seconds, py_residue = python_sum(small)
-    cpp = medians({"cpp": lambda: program("serial", [str(small)])}, r)["cpp"][0]
+    cpp = runner.median(runner.interleave({"cpp": program("serial", [str(small)])}, r)["cpp"])
     assert py_residue == (small * (small - 1) // 2) % 23
     figures.append(("serial C++ vs Python, n=3e8", py_seconds / cpp, ">= 100", py_seconds / cpp >= 100,
                     f"C++ {cpp * 1e3:.1f} ms, Python {py_seconds:.2f} s"))
 
     print(f"== 2. OpenMP split, n = {sci(big)}: 1 thread and 2 threads")
-    m = medians({t: (lambda t=t: program("openmp", [str(big), "--mode", "split"], threads=t)) for t in (1, 2)}, r)
-    figures.append(("OpenMP split 2 vs 1 thread, n=3e9", m[1][0] / m[2][0], ">= 1.8", m[1][0] / m[2][0] >= 1.8,
-                    f"{m[1][0]:.3f} s / {m[2][0]:.3f} s"))
+    s = runner.interleave({t: program("openmp", [str(big), "--mode", "split"], threads=t) for t in (1, 2)}, r)
+    m = {t: runner.median(s[t]) for t in s}
+    figures.append(("OpenMP split 2 vs 1 thread, n=3e9", m[1] / m[2], ">= 1.8", m[1] / m[2] >= 1.8,
+                    f"{m[1]:.3f} s / {m[2]:.3f} s"))
 
     print(f"== 3. MPI split, n = {sci(big)}: 1 rank and 2 ranks")
-    m = medians({k: (lambda k=k: program("mpi", [str(big), "--mode", "split"], ranks=k)) for k in (1, 2)}, r)
-    figures.append(("MPI split 2 vs 1 rank, n=3e9", m[1][0] / m[2][0], ">= 1.8", m[1][0] / m[2][0] >= 1.8,
-                    f"{m[1][0]:.3f} s / {m[2][0]:.3f} s (program's timing)"))
+    s = runner.interleave({k: program("mpi", [str(big), "--mode", "split"], ranks=k) for k in (1, 2)}, r)
+    m = {k: runner.median(s[k]) for k in s}
+    outside = {k: runner.median(s[k], lambda report: report["wall_seconds"] - report["seconds"]) for k in s}
+    figures.append(("MPI split 2 vs 1 rank, n=3e9", m[1] / m[2], ">= 1.8", m[1] / m[2] >= 1.8,
+                    f"{m[1]:.3f} s / {m[2]:.3f} s (program's timing)"))
     figures.append(("mpirun launch and teardown, 1 / 2 ranks", None, "", None,
-                    f"{m[1][1] - m[1][0]:.3f} s / {m[2][1] - m[2][0]:.3f} s outside the timed region"))
+                    f"{outside[1]:.3f} s / {outside[2]:.3f} s outside the timed region"))
 
     print("== 4. exact kernel against 64-bit wrapping loops")
     for n in (small, big):

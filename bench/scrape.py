@@ -13,7 +13,6 @@ Uses build/. Repetitions are interleaved; medians are kept.
 Run:  bench/scrape.py [--latency MS] [--repetitions R] [--json FILE]
 """
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -37,17 +36,20 @@ def main():
         "1 rank": ("mpi", [], 1, 1),
         "8 ranks": ("mpi", [], 8, 1),
     }
-    seconds = {name: [] for name in configurations}
     with tempfile.TemporaryDirectory() as scratch, runner.local_bookshop(Path(scratch) / "shop", args.latency) as url:
         print(f"== 50 pages, {args.latency} ms a page, {runner.CORES} cores; {args.repetitions} interleaved repetitions")
-        for repetition in range(args.repetitions):
-            for name, (model, extra, ranks, threads) in configurations.items():
-                out = Path(scratch) / f"out-{repetition}-{name.replace(' ', '_').replace(',', '')}"
-                report = runner.run(model, "scrape", ["--url", url, "--out", str(out)] + extra, ranks=ranks, threads=threads)
-                if not report["valid"] or report["rows"] != 1000:
-                    sys.exit(f"bench: scrape {name} did not save every page: {report.get('failures')}")
-                seconds[name].append(report["seconds"])
-    median = {name: statistics.median(values) for name, values in seconds.items()}
+
+        def scrape(name, model, extra, ranks, threads):
+            out = Path(tempfile.mkdtemp(dir=scratch, prefix=name.replace(" ", "_").replace(",", "")))
+            report = runner.validated(model, "scrape", ["--url", url, "--out", str(out)] + extra, ranks=ranks,
+                                      threads=threads)
+            if report["rows"] != 1000:
+                sys.exit(f"bench: scrape {name} saved {report['rows']} rows, not 1000")
+            return report
+
+        samples = runner.interleave({name: (lambda name=name, c=c: scrape(name, *c)) for name, c in configurations.items()},
+                                    args.repetitions)
+    median = {name: runner.median(reports) for name, reports in samples.items()}
 
     def ratio(slow, fast):
         return median[slow] / median[fast]

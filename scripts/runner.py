@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -77,6 +78,43 @@ def run(model, experiment, args, ranks=1, threads=1, timeout=900):
         raise RuntimeError(f"{' '.join(line)}: exit {done.returncode}, no JSON: {done.stderr.strip()[:300]}")
     report.update(wall_seconds=wall, exit_code=done.returncode)
     return report
+
+
+def validated(model, experiment, args, ranks=1, threads=1, timeout=900):
+    """run(), for benchmarks: a run that did not validate ends the benchmark, with its reason."""
+    report = run(model, experiment, args, ranks=ranks, threads=threads, timeout=timeout)
+    if not report.get("valid") or report.get("exit_code"):
+        sys.exit(f"bench: {model}/{experiment} {' '.join(args)} did not validate: {report.get('failure', '?')}")
+    return report
+
+
+def interleave(runs, repetitions, warmup=1):
+    """Side by side, as every figure here is measured: `runs` maps a name to a callable (it
+    returns a report or a number). Each is first run `warmup` times untimed (first touches of
+    memory, caches, the MPI launcher), then `repetitions` rounds run every one once per round, so
+    that a slow minute on a shared machine falls on all of them alike. Returns {name: [result
+    per round]}."""
+    samples = {name: [] for name in runs}
+    for round_ in range(warmup + repetitions):
+        for name, one in runs.items():
+            result = one()
+            if round_ >= warmup:
+                samples[name].append(result)
+    return samples
+
+
+def median(results, key="seconds"):
+    """The median of one field (a key, or a function) over the results of one configuration."""
+    pick = key if callable(key) else (lambda r: r[key])
+    return statistics.median(pick(r) for r in results)
+
+
+def spread(results, key="seconds"):
+    """(max - min) / median of one field: how far the repetitions disagree."""
+    pick = key if callable(key) else (lambda r: r[key])
+    values = [pick(r) for r in results]
+    middle = statistics.median(values)
+    return (max(values) - min(values)) / middle if middle else 0.0
 
 
 def numpy_python():
