@@ -9,7 +9,8 @@ output file.
 
 run: the job must complete with exit code 0 and print at least N "Solution validates" lines;
 with --nodes/--ranks/--threads, its placement report (hybrid/where) must show that many
-distinct nodes, ranks, and threads per rank; --files must exist in the job's folder
+distinct nodes, ranks, and threads per rank, and every thread of a rank on a CPU of its own (a
+rank whose threads share one CPU gains nothing from them); --files must exist in the job's folder
 afterwards ({job} stands for the job id); each --expect must match a line of the output.
 --substitute replaces {NAME} in the sbatch arguments with the contents of FILE (a port a
 fixture chose, say). reject: sbatch itself must refuse the job (an
@@ -84,7 +85,8 @@ def main():
     validated = output.count("Solution validates")
     if validated < args.validates:
         fail(f"{validated} 'Solution validates' lines, expected {args.validates}", output)
-    places = re.findall(r"^node (\S+)\s+host \S+\s+rank\s+(\d+)\s+thread\s+(\d+) of (\d+)", output, re.M)
+    places = re.findall(r"^node (\S+)\s+host \S+\s+rank\s+(\d+)\s+thread\s+(\d+) of (\d+)\s+cpu\s+(-?\d+)", output,
+                        re.M)
     if args.nodes is not None:
         nodes = {p[0] for p in places}
         if len(nodes) != args.nodes:
@@ -97,6 +99,10 @@ def main():
         per_rank = {int(p[3]) for p in places}
         if per_rank != {args.threads} or len(places) != (args.ranks or 1) * args.threads:
             fail(f"placement shows {len(places)} threads ({per_rank} per rank), expected {args.threads} per rank", output)
+        for node, rank in {(p[0], p[1]) for p in places}:
+            cpus = [p[4] for p in places if (p[0], p[1]) == (node, rank)]
+            if len(set(cpus)) != len(cpus):
+                fail(f"rank {rank}'s {len(cpus)} threads share CPUs {cpus}: give each its own", output)
     for pattern in args.expect:
         if not re.search(pattern, output, re.M):
             fail(f"no line of the output matches {pattern!r}", output)

@@ -2,15 +2,20 @@
 # A throw-away SLURM cluster on this one machine, for the tests: slurmctld, one slurmd per
 # simulated node and a private munged, all from Debian's packages, run as root.
 #
-#   cluster.sh start BASE NODES CPUS_PER_NODE     then: export SLURM_CONF=BASE/slurm.conf
+#   cluster.sh start BASE NODES CPUS_PER_NODE [TASK_PLUGIN]   then: export SLURM_CONF=BASE/slurm.conf
 #   cluster.sh stop BASE
+#
+# TASK_PLUGIN is task/none (the default: no binding) or task/affinity, which binds every task to
+# the CPUs SLURM gave it, as real clusters do. Binding needs the CPUs a node advertises to exist:
+# with task/affinity, CPUS_PER_NODE must not exceed this machine's (simulated nodes then share
+# them); without it, a node may advertise more, to run more ranks than the machine has cores.
 #
 # Everything lives under BASE (configuration, state, logs, sockets); nothing in /etc changes.
 # stop kills only the processes whose PIDs start recorded, after checking their names.
 set -euo pipefail
 
-action=${1:?usage: cluster.sh start BASE NODES CPUS | stop BASE}
-base=${2:?usage: cluster.sh start BASE NODES CPUS | stop BASE}
+action=${1:?usage: cluster.sh start BASE NODES CPUS [TASK_PLUGIN] | stop BASE}
+base=${2:?usage: cluster.sh start BASE NODES CPUS [TASK_PLUGIN] | stop BASE}
 
 stop() {
   local pidfile pid name
@@ -36,6 +41,11 @@ fi
 
 nodes=${3:?usage: cluster.sh start BASE NODES CPUS}
 cpus=${4:?usage: cluster.sh start BASE NODES CPUS}
+task_plugin=${5:-task/none}
+if [[ $task_plugin == task/affinity && $cpus -gt $(nproc) ]]; then
+  echo "cluster.sh: task/affinity binds to real CPUs: at most $(nproc) a node here, not $cpus" >&2
+  exit 2
+fi
 stop # a cluster left over from an interrupted run
 rm -rf "$base"
 mkdir -p "$base"/{state,log,pids,munge,spool,tmp}
@@ -78,7 +88,7 @@ SlurmdLogFile=$base/log/slurmd-%n.log
 TmpFS=$base/tmp/%n
 TaskProlog=$base/task_prolog.sh
 ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+TaskPlugin=$task_plugin
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
@@ -113,4 +123,4 @@ if [[ $states != "idle " ]]; then
   tail -n 5 "$base"/log/*.log >&2
   exit 1
 fi
-echo "cluster.sh: $nodes node(s) x $cpus CPUs up, SLURM_CONF=$SLURM_CONF"
+echo "cluster.sh: $nodes node(s) x $cpus CPUs up, $task_plugin, SLURM_CONF=$SLURM_CONF"
