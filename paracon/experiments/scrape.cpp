@@ -80,13 +80,15 @@ std::string page_url(const Options& options, std::uint64_t page) {
 }
 
 std::string set_memory_budget(Options& options, std::size_t in_flight) {
-  const double budget = static_cast<double>(available_memory()) / 4;
-  const double each = budget > 0 ? budget / static_cast<double>(std::max<std::size_t>(in_flight, 1)) : 64.0 * (1 << 20);
-  if (each < 1 << 20)
-    return std::to_string(in_flight) + " transfers in flight need at least " +
-           format_bytes(in_flight * double(1 << 20)) + " of memory, and a run may take a quarter of the available " +
-           format_bytes(static_cast<double>(available_memory())) + " (use a smaller --concurrency)";
-  options.http.max_body = static_cast<std::size_t>(std::min(each, 64.0 * (1 << 20)));
+  const double available = static_cast<double>(available_memory());
+  const double budget = available > 0 ? std::min(available / 4, memory_budget) : memory_budget;
+  // A body grows by doubling its buffer, so a transfer capped at `each` may hold twice that.
+  const double each = std::min(budget / (2.0 * static_cast<double>(std::max<std::size_t>(in_flight, 1))),
+                               static_cast<double>(64u << 20));
+  if (each < 256 * 1024)
+    return std::to_string(in_flight) + " transfers in flight leave less than 256 KiB of the run's " +
+           format_bytes(budget) + " memory budget to each (use a smaller --concurrency)";
+  options.http.max_body = static_cast<std::size_t>(each);
   return {};
 }
 

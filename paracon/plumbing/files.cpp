@@ -10,6 +10,7 @@
 #include <string>
 
 #include <fcntl.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,10 +32,18 @@ std::string host_name() {
 constexpr std::size_t slots = 1024, longest_path = 1024;
 std::atomic<int> state[slots]; // 0 free, 1 being filled, 2 a temporary being written
 char paths[slots][longest_path];
+// The signal goes to whichever thread does not block it, while other threads go on: `creating`
+// counts the threads between mkstemp and registering its name, which the handler waits out, and
+// `dying` keeps any thread from creating a temporary once the handler has begun.
+std::atomic<int> creating{0};
+std::atomic<bool> dying{false};
 
 void remove_temporaries_and_die(int signal) {
+  dying = true;
+  const timespec pause{0, 100000}; // 0.1 ms; nanosleep is async-signal-safe
+  for (int k = 0; creating.load() > 0 && k < 10000; ++k) nanosleep(&pause, nullptr);
   for (std::size_t k = 0; k < slots; ++k)
-    if (state[k].load(std::memory_order_acquire) == 2) unlink(paths[k]);
+    if (state[k].load() == 2) unlink(paths[k]);
   std::signal(signal, SIG_DFL); // then end as the signal asked: exit status 128 + signal
   std::raise(signal);
 }
@@ -90,14 +99,17 @@ void write_atomically(const std::filesystem::path& path, std::string_view conten
   name.append(path.filename().string()).append(".paracon.").append(host_name()).append(".");
   name.append(std::to_string(getpid())).append(".XXXXXX");
   std::string temporary = (path.parent_path() / name).string();
-  // Signals wait while the temporary is created and registered, so none can leave it unnamed.
+  // The temporary is created and registered with signals blocked in this thread, and counted
+  // in `creating` for the handler that another thread may be running.
   sigset_t blocked, previous;
   sigemptyset(&blocked);
   for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&blocked, signal);
   pthread_sigmask(SIG_BLOCK, &blocked, &previous);
-  const int fd = mkstemp(temporary.data());
-  const int saved_errno = errno;
+  ++creating;
+  const int fd = dying ? -1 : mkstemp(temporary.data());
+  const int saved_errno = dying ? EINTR : errno;
   Registered registered(fd >= 0 ? temporary : std::string());
+  --creating;
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   errno = saved_errno;
   if (fd < 0) throw fail("create");

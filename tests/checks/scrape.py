@@ -3,7 +3,8 @@ checked against the generator's truth.
 
     check_program.py scrape --site DIR [--variant site|slow<MS>|faulty|flaky|refused|file]
                     [--pages A..B] [--expect PAGE=REASON]... [--raw] [--attempts N]
-                    [--max-seconds S] [--min-seconds S] [--pty] -- COMMAND [ARGS...]
+                    [--max-seconds S] [--min-seconds S] [--pty] [--max-peak BYTES]
+                    [--previous PAGES] [--interrupt N] -- COMMAND [ARGS...]
 
 COMMAND gets --url, --pages, --out (a fresh folder) and --json appended. Checked: the exit code
 (0, or 1 when a page is expected to fail); the report (pages saved, each failure with its page
@@ -14,12 +15,24 @@ page first; with --raw, html_books_{i}.html byte for byte as served and no CSV; 
 failed page and no temporary file left behind; the wall time under --max-seconds and the
 program's own time over --min-seconds (a rate limit). With --pty
 the program runs with stderr on a terminal and must draw its progress bar there.
+
+--variant mangled: the pages of bookshop.MANGLED hold bytes that are not UTF-8 and a NUL; their
+rows must have U+FFFD in their place, every book still there, and the report must warn of
+exactly those pages. --max-peak: the program's peak memory (its largest resident set) stays
+under BYTES. --previous PAGES: an earlier run scraped PAGES (of the plain site) into the same folder first;
+the run checked must write, report and combine its own pages only, and leave the earlier files. --interrupt N: N runs, each sent
+SIGINT or SIGTERM after a random moment, must leave no temporary file behind, whatever they were
+writing then.
 """
+import argparse
 import csv
 import io
 import json
 import os
 import pty
+import random
+import resource
+import signal
 import shutil
 import socket
 import subprocess
@@ -82,6 +95,15 @@ def expected_row(row):
             f"{row['pence'] // 100}.{row['pence'] % 100:02d}"]
 
 
+def expected_rows(truth, page, variant):
+    """The rows a page must give: the truth, with the mangled titles' bad bytes as U+FFFD."""
+    rows = [dict(r) for r in truth["rows"][str(page)]]
+    if variant == "mangled" and page in bookshop.MANGLED:
+        book, _, replaced = bookshop.MANGLED[page]
+        rows[book]["title"] = bookshop.REPLACEMENT * replaced + rows[book]["title"]
+    return rows
+
+
 def read_csv(path, result):
     with open(path, encoding="utf-8", newline="") as f:
         text = f.read()
@@ -102,6 +124,34 @@ def add_arguments(parser):
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--min-seconds", type=float, default=0)
     parser.add_argument("--pty", action="store_true")
+    parser.add_argument("--max-peak", type=int, help="bytes the program's resident memory may reach")
+    parser.add_argument("--previous", metavar="PAGES", help="scrape these pages into the same folder first")
+    parser.add_argument("--interrupt", type=int, metavar="N", help="N runs interrupted by a signal")
+
+
+def interrupted(args, command, out):
+    """--interrupt: runs that a signal ends mid-way leave no temporary file in their folder."""
+    rng = random.Random(1)
+    endings = []
+    for k in range(args.interrupt):
+        # As at a terminal: whatever this checker's parents ignore, the program gets both signals.
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   preexec_fn=lambda: [signal.signal(s, signal.SIG_DFL) for s in (signal.SIGINT, signal.SIGTERM)])
+        time.sleep(rng.uniform(0.05, 0.6))
+        process.send_signal(signal.SIGINT if k % 2 == 0 else signal.SIGTERM)
+        try:
+            code = process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            fail(f"run {k + 1} did not end within 30 s of its signal")
+        endings.append(code)
+        leftovers = [f for f in os.listdir(out) if f.startswith(".")]
+        if leftovers:
+            fail(f"run {k + 1}, ended by a signal (exit {code}), left temporary files: {leftovers}")
+    signalled = sum(code != 0 for code in endings)
+    if signalled == 0:
+        fail(f"no run was still going when its signal came (exit codes {endings}): nothing was tested")
+    print(f"ok: {args.interrupt} runs interrupted ({signalled} by their signal), no temporary file left")
 
 
 def check(args, command):
@@ -118,7 +168,18 @@ def check(args, command):
             expected_failures[p] = reason
 
     out = tempfile.mkdtemp(prefix="scrape-", dir=os.getcwd())
-    command = command + ["--url", url_for(args), "--pages", args.pages, "--out", out, "--json"]
+    url = url_for(args)
+    if args.interrupt:
+        return interrupted(args, command + ["--url", url, "--pages", args.pages, "--out", out], out)
+    previous = []
+    if args.previous:
+        site = url_for(argparse.Namespace(**{**vars(args), "variant": "site"}))  # an earlier run that went well
+        earlier = subprocess.run(command + ["--url", site, "--pages", args.previous, "--out", out], capture_output=True,
+                                 text=True, timeout=args.max_seconds + 60)
+        previous = sorted(os.listdir(out))
+        if earlier.returncode != 0 or not previous:
+            fail(f"the earlier run into the same folder did not save its pages (exit {earlier.returncode})", earlier)
+    command = command + ["--url", url, "--pages", args.pages, "--out", out, "--json"]
     start = time.monotonic()
     if args.pty:
         result, screen = run_on_pty(command)
@@ -143,6 +204,7 @@ def check(args, command):
     wanted = {"pages": len(pages), "saved": len(saved_pages), "failed": len(expected_failures)}
     if not args.raw:
         wanted["rows"] = sum(len(truth["rows"][str(p)]) for p in saved_pages)
+        wanted["written"] = saved_pages  # the files of this run, and no earlier one's
     for key, value in wanted.items():
         if report.get(key) != value:
             fail(f"report's {key} is {report.get(key)!r}, expected {value!r}", result)
@@ -152,6 +214,14 @@ def check(args, command):
     for page, reason in expected_failures.items():
         if reason not in failures[page]:
             fail(f"page {page} failed with {failures[page]!r}, expected a reason containing {reason!r}", result)
+    warned = {w["page"] for w in report["warnings"]}
+    want_warned = set(bookshop.MANGLED) & set(saved_pages) if args.variant == "mangled" else set()
+    if warned != want_warned:
+        fail(f"warnings for pages {sorted(warned)}, expected {sorted(want_warned)} (bytes that were not UTF-8)", result)
+    if args.max_peak is not None:
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        if peak > args.max_peak:
+            fail(f"peak memory {peak >> 20} MiB, more than {args.max_peak >> 20} MiB", result)
     if args.attempts is not None:
         attempts = {p["page"]: p["attempts"] for p in report["per_page"]}
         if any(attempts[p] != args.attempts for p in pages):
@@ -166,6 +236,7 @@ def check(args, command):
         want_files = sorted(f"html_books_{p}.html" for p in saved_pages)
     else:
         want_files = sorted([f"results_{p}.csv" for p in saved_pages] + ["results.csv"])
+    want_files = sorted(set(want_files) | set(previous))  # an earlier run's files stay, unclaimed
     if files != want_files:
         fail(f"files {files}, expected {want_files}", result)
     combined = [["Page"] + HEADER]
@@ -178,7 +249,7 @@ def check(args, command):
                     fail(f"html_books_{page}.html differs from the page served", result)
             continue
         rows = read_csv(os.path.join(out, f"results_{page}.csv"), result)
-        want = [HEADER] + [expected_row(r) for r in truth["rows"][str(page)]]
+        want = [HEADER] + [expected_row(r) for r in expected_rows(truth, page, args.variant)]
         if rows != want:
             bad = next(k for k in range(max(len(rows), len(want))) if k >= len(rows) or k >= len(want) or rows[k] != want[k])
             fail(f"results_{page}.csv line {bad + 1}: {rows[bad] if bad < len(rows) else None!r}, "

@@ -14,6 +14,9 @@ URLs, http://127.0.0.1:PORT/<variant>/catalogue/page-N.html, by variant:
                 a page without books, a PNG instead of HTML
     flaky-<ID>  503 on the first request for each page under this ID, the page afterwards
     agent-<UA>  the page when the request's User-Agent is UA, otherwise 403
+    mangled     the page, except MANGLED below: a title with bytes that are not UTF-8, and one
+                with a NUL byte inside it
+    endless     a 200 whose body never ends: it streams until the client hangs up
 Any page number beyond the generated ones is a 404, as on the real site.
 """
 import argparse
@@ -39,6 +42,11 @@ FAULT_REASONS = {  # what the scraper must say about each, as a substring
     "empty": "no books",
     "png": "not HTML",
 }
+
+# Pages whose one book's title gets bytes put in front of it: (book index, bytes, U+FFFD's the
+# scraper must put in their place).
+MANGLED = {2: (0, b"\xed\xa0\x80", 3), 4: (7, b"\x00", 1)}
+REPLACEMENT = "\ufffd"
 
 WORDS = ["Light", "Attic", "Velvet", "Sharp", "Objects", "Soumission", "Tipping", "Point", "Requiem", "Red",
          "Dirty", "Little", "Secrets", "Coming", "Woman", "Boys", "Boat", "Black", "Maria", "Starving",
@@ -136,6 +144,20 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def endless(self):
+        """A 200 whose body never ends: it streams until the client hangs up (or the server stops)."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b"<p>" + b"the page goes on " * 4000 + b"</p>\n"
+        try:
+            while not self.server.stopping.is_set():
+                self.wfile.write(chunk)
+        except OSError:  # the client hung up: what it must do
+            pass
+        self.close_connection = True
+
     def do_GET(self):
         parts = self.path.split("?")[0].strip("/").split("/")
         if len(parts) != 3 or parts[1] != "catalogue" or not parts[2].startswith("page-"):
@@ -145,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
             page = int(name[len("page-"):-len(".html")])
         except ValueError:
             return self.send(404, b"<html><body>Not found</body></html>")
+        if variant == "endless":
+            return self.endless()
         path = os.path.join(self.server.root, "catalogue", f"page-{page}.html")
         if not os.path.exists(path):
             return self.send(404, b"<html><body>404 Not Found</body></html>")
@@ -185,10 +209,17 @@ class Handler(BaseHTTPRequestHandler):
                 Handler.flaky_seen.add((variant, page))
             if first:
                 return self.send(503, b"<html><body>Service Unavailable</body></html>")
+        elif variant == "mangled" and page in MANGLED:
+            book, inserted, _ = MANGLED[page]
+            at = -1
+            for _ in range(book + 1):
+                at = body.index(b'<h3><a href="book/index.html" title="', at + 1)
+            at += len(b'<h3><a href="book/index.html" title="')
+            body = body[:at] + inserted + body[at:]
         elif variant.startswith("agent-"):
             if self.headers.get("User-Agent") != variant[len("agent-"):]:
                 return self.send(403, b"<html><body>Forbidden</body></html>")
-        elif variant not in ("site", "faulty"):
+        elif variant not in ("site", "faulty", "mangled"):
             return self.send(404, b"<html><body>Not found</body></html>")
         self.send(200, body)
 

@@ -37,9 +37,11 @@ void add_options(Cli& cli, Options& options);
 std::string check_options(const Options& options);
 std::string page_url(const Options& options, std::uint64_t page);
 
-// The run's memory budget: a quarter of the available memory, shared by the `in_flight`
-// transfers that may hold a body at once, and never more than 64 MiB a transfer. Sets
-// options.http.max_body; returns the refusal when even 1 MiB a transfer cannot be had.
+// The run's memory budget for the bodies in flight: 1 GiB, or a quarter of the available memory
+// when that is less, shared by the `in_flight` transfers that may hold a body at once (a server
+// that never stops sending is cut off at its share), and never more than 64 MiB a transfer.
+// Sets options.http.max_body; returns the refusal when a share would be under 256 KiB.
+inline constexpr double memory_budget = 1024.0 * 1024 * 1024;
 std::string set_memory_budget(Options& options, std::size_t in_flight);
 
 // What happened to one page.
