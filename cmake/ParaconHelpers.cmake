@@ -18,6 +18,11 @@ add_library(paracon::options ALIAS paracon_options)
 # C++20 with GNU extensions (the default of CMake's CXX_EXTENSIONS): unsigned __int128 and vector
 # extensions are the range-sum kernel's tools.
 target_compile_features(paracon_options INTERFACE cxx_std_20)
+# Clang carries out an OpenMP reduction over the 128-bit sums with 16-byte atomics, which live
+# in libatomic.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  target_link_libraries(paracon_options INTERFACE atomic)
+endif()
 # Programs depend only on the shared libraries they use (libcurl and libxml2 for the scrapers).
 target_link_options(paracon_options INTERFACE $<$<CXX_COMPILER_ID:GNU,Clang>:LINKER:--as-needed>)
 # No -Wpedantic: it flags unsigned __int128, the exact kernel's accumulator.
@@ -25,10 +30,27 @@ target_compile_options(paracon_options INTERFACE $<$<CXX_COMPILER_ID:GNU,Clang>:
 if(PARACON_NATIVE)
   target_compile_options(paracon_options INTERFACE -march=native)
 endif()
-if(PARACON_SANITIZE)
+if(PARACON_SANITIZE STREQUAL "address")
   target_compile_options(paracon_options INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(paracon_options INTERFACE -fsanitize=address,undefined)
+elseif(PARACON_SANITIZE STREQUAL "thread")
+  # Data races: ThreadSanitizer, which sees OpenMP's synchronisation through LLVM's Archer (an
+  # OMPT tool loaded by libomp from OMP_TOOL_LIBRARIES). It needs clang++ and LLVM's libomp.
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "PARACON_SANITIZE=thread needs clang++ (LLVM's libomp carries Archer's hooks): "
+                        "use the archer preset, or -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  target_compile_options(paracon_options INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(paracon_options INTERFACE -fsanitize=thread)
+  string(REGEX MATCH "^[0-9]+" clang_major "${CMAKE_CXX_COMPILER_VERSION}")
+  find_file(PARACON_ARCHER libarcher.so PATHS /usr/lib/llvm-${clang_major}/lib NO_DEFAULT_PATH)
+  find_file(PARACON_ARCHER libarcher.so)
+  if(NOT PARACON_ARCHER)
+    message(FATAL_ERROR "PARACON_SANITIZE=thread: no libarcher.so (Debian and Ubuntu: libomp-${clang_major}-dev)")
+  endif()
+elseif(PARACON_SANITIZE)
+  message(FATAL_ERROR "PARACON_SANITIZE=${PARACON_SANITIZE}: expected address, thread or nothing")
 endif()
 
 # paracon_add_program(<model> <experiment> [<source>...]): the binary lands at
@@ -69,6 +91,15 @@ if(PARACON_MPI_FLAVOUR STREQUAL "Open MPI")
     OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_ess_singleton_isolated=1)
 endif()
 
+# The environment of a run under Archer: libomp loads it as its OMPT tool, and ThreadSanitizer
+# reports only races in instrumented code (not in GMP, libcurl or the MPI library), keeps going
+# after a report, and then exits with 66: a checker expecting 0, 1 or 2 fails on any report.
+set(PARACON_RACE_TEST_ENV "")
+if(PARACON_SANITIZE STREQUAL "thread")
+  set(PARACON_RACE_TEST_ENV OMP_TOOL_LIBRARIES=${PARACON_ARCHER}
+      "TSAN_OPTIONS=ignore_noninstrumented_modules=1 halt_on_error=0 exitcode=66")
+endif()
+
 # paracon_launch(<out-var> <model>/<experiment> <ranks>): how a test starts the program: its
 # binary, or for MPI and hybrid programs the MPIEXEC_* line (from FindMPI) on <ranks> ranks.
 function(paracon_launch out program ranks)
@@ -83,13 +114,15 @@ endfunction()
 
 # paracon_test(<model>/<experiment> <tag> [RANKS <r>] [THREADS <t>] [TIMEOUT <s>] [CHECKER <check>]
 #              [LABELS <label>...] [ENV <name=value>...] [FIXTURES <fixture>...]
-#              [CHECK <checker options>...] [ARGS <program arguments>...])
+#              [NOT_UNDER_ARCHER <why>] [CHECK <checker options>...] [ARGS <program arguments>...])
 # The test <model>.<experiment>.<tag>: tests/check_program.py's <check> (the experiment's own by
 # default) runs the program with ARGS, started on RANKS ranks (1 by default) for MPI and hybrid
 # programs, with OMP_NUM_THREADS=THREADS for OpenMP and hybrid ones, and checks what it reports.
 # Labels: the model, and LABELS. PROCESSORS tells ctest how many cores it occupies.
+# NOT_UNDER_ARCHER keeps a test out of the race run, saying why (a limit of the tool, not of the
+# program: the reason is shown by `ctest -N -V` as the test's ARCHER_EXCLUDED property).
 function(paracon_test program tag)
-  cmake_parse_arguments(T "" "RANKS;THREADS;TIMEOUT;CHECKER" "LABELS;ENV;FIXTURES;CHECK;ARGS" ${ARGN})
+  cmake_parse_arguments(T "" "RANKS;THREADS;TIMEOUT;CHECKER;NOT_UNDER_ARCHER" "LABELS;ENV;FIXTURES;CHECK;ARGS" ${ARGN})
   string(REPLACE "/" ";" parts ${program})
   list(GET parts 0 model)
   list(GET parts 1 experiment)
@@ -115,9 +148,21 @@ function(paracon_test program tag)
     list(APPEND env ${PARACON_MPI_TEST_ENV})
     math(EXPR procs "${procs} * ${T_RANKS}")
   endif()
-  set_tests_properties(${name} PROPERTIES LABELS "${model};${T_LABELS}" TIMEOUT ${T_TIMEOUT} PROCESSORS ${procs}
+  # The race-detection build: every test of a program with OpenMP threads in one process (the
+  # OpenMP programs, the hybrid ones on one rank) runs under Archer, labelled `race`.
+  set(labels ${model} ${T_LABELS})
+  if(PARACON_SANITIZE STREQUAL "thread" AND NOT T_NOT_UNDER_ARCHER
+     AND (model STREQUAL "openmp" OR (model STREQUAL "hybrid" AND T_RANKS EQUAL 1)))
+    list(APPEND labels race)
+    list(APPEND env ${PARACON_RACE_TEST_ENV})
+    math(EXPR T_TIMEOUT "${T_TIMEOUT} * 3")
+  endif()
+  set_tests_properties(${name} PROPERTIES LABELS "${labels}" TIMEOUT ${T_TIMEOUT} PROCESSORS ${procs}
                                           ENVIRONMENT "${env}")
   if(T_FIXTURES)
     set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED "${T_FIXTURES}")
+  endif()
+  if(T_NOT_UNDER_ARCHER)
+    set_property(TEST ${name} PROPERTY ARCHER_EXCLUDED "${T_NOT_UNDER_ARCHER}")
   endif()
 endfunction()

@@ -5,7 +5,7 @@
 //
 // Teaches balance at two levels. Between ranks, every rank applies the same
 // longest-processing-time rule to the same cost estimates, so each knows its powers without a
-// message. Inside a rank, `schedule(dynamic, 1)` over its powers, largest first, hands each
+// message. Inside a rank, `schedule(monotonic : dynamic, 1)` over its powers, largest first, hands each
 // free thread the largest one left. Only the main thread calls MPI (MPI_THREAD_FUNNELED, asked
 // for and checked). Memory is checked per node before any work: the powers a node's ranks
 // hold, plus one temporary per thread.
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     my_facts[k].base = options.bases[mine[k]], my_facts[k].exponent = options.exponent, my_facts[k].worker = rank;
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < mine.size(); ++k) {
     const double t = omp_get_wtime();
     powers[k] = paracon::big_power::power(options.bases[mine[k]], options.exponent);
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report: facts read in parallel, then to rank 0 (MPI_Gatherv) in base order
   //////////////////////////////////////////////////////////////////////////////////////////
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < mine.size(); ++k) {
     paracon::big_power::read_facts(powers[k], my_facts[k]);
     powers[k] = 0;

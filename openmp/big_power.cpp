@@ -5,7 +5,7 @@
 //
 // Teaches load balance. The six powers cost very different amounts: 1^e is nothing, 2^e and 4^e
 // are shifts for GMP, 6^e is the largest. With `schedule(static)` one thread may get all the
-// expensive ones; `schedule(dynamic, 1)` over the bases sorted largest first (the
+// expensive ones; `schedule(monotonic : dynamic, 1)` over the bases sorted largest first (the
 // longest-processing-time rule) hands each free thread the largest power left, so the wall
 // time approaches max(longest power, total / threads), which the report shows.
 // Nothing prints a 26-million-bit number: the report gives bits, decimal digits, the first and
@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   std::vector<Facts> facts(count);
   for (std::size_t i = 0; i < count; ++i) facts[i].base = options.bases[i], facts[i].exponent = options.exponent;
   paracon::Stopwatch clock;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = order[k];
     paracon::Stopwatch mine;
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report: read each power's facts (in parallel too, outside the timing), free it
   //////////////////////////////////////////////////////////////////////////////////////////
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = order[k];
     paracon::big_power::read_facts(powers[i], facts[i]);

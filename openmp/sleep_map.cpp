@@ -6,9 +6,12 @@
 // Teaches scheduling. A sleeping thread needs no core, so threads may outnumber cores here:
 // OMP_NUM_THREADS=4 on a 2-core laptop still finishes in 4 s. With fewer threads than items the
 // schedule decides the wall time: on 2 threads `schedule(static)` gives thread 0 the items 1, 2
-// and thread 1 the items 3, 4 (7 s); `schedule(dynamic, 1)` hands the next item to whichever
-// thread is free (6 s); and the same with the longest items first reaches the best possible,
-// 5 s. The program predicts each schedule's wall time and checks it, within --tolerance.
+// and thread 1 the items 3, 4 (7 s); `schedule(monotonic : dynamic, 1)` hands the next item to
+// whichever thread is free (6 s); and the same with the longest items first reaches the best
+// possible, 5 s. `monotonic` matters: since OpenMP 5.0 a plain `dynamic` is nonmonotonic, items
+// may go out in any order, and LLVM's libomp does start each thread on a block of its own and
+// lets the others steal from it, which is neither queue nor prediction. The program predicts each schedule's wall time
+// and checks it, within --tolerance.
 //
 // Usage: OMP_NUM_THREADS=2 sleep_map [--items LIST] [--scale S] [--schedule all|static|dynamic|
 //        longest-first] [--tolerance T] [--json] [--help]
@@ -58,7 +61,7 @@ int main(int argc, char** argv) {
             sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
     } else {
       // One item at a time to whichever thread is free; longest-first visits the items sorted.
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
       for (std::size_t k = 0; k < count; ++k) {
         const std::size_t i = schedule == Schedule::longest_first ? longest_first[k] : k;
         results[i] =

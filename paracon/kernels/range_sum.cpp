@@ -5,8 +5,15 @@
 
 // Function multi-versioning: an AVX2 copy and a baseline x86-64 copy of the loop, chosen at
 // load time by the CPU the program runs on. A binary built on a login node therefore uses
-// AVX2 where the compute node has it and still runs where it does not.
-#if defined(__x86_64__) && defined(__ELF__) && !defined(__SANITIZE_ADDRESS__)
+// AVX2 where the compute node has it and still runs where it does not. Not under the sanitizers:
+// the choosing function (an ifunc resolver) runs before they are set up.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define PARACON_NO_MULTIVERSION
+#endif
+#endif
+#if defined(__x86_64__) && defined(__ELF__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(PARACON_NO_MULTIVERSION)
 #define PARACON_MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #else
 #define PARACON_MULTIVERSION

@@ -29,6 +29,8 @@ KINDS = {
 }
 # Environments every OpenMP program refuses before its first parallel region.
 THREADS = ["70000", "0", "abc"]
+# And those only some refuse: the scraper's threads are bounded like its --concurrency.
+THREADS_EXTRA = {"scrape": ["2000"]}
 
 # What the kinds cannot say, per program: each a list of arguments.
 EXTRA = {
@@ -87,7 +89,8 @@ def cases_for(program, command, model):
             continue  # the OpenMP scraper's option only
         cases.append((" ".join(a if len(a) < 30 else a[:20] + "..." for a in args), args, {}))
     if model in ("openmp", "hybrid"):
-        cases += [(f"OMP_NUM_THREADS={value}", [], {"OMP_NUM_THREADS": value}) for value in THREADS]
+        cases += [(f"OMP_NUM_THREADS={value}", [], {"OMP_NUM_THREADS": value})
+                  for value in THREADS + (THREADS_EXTRA.get(program, []) if model == "openmp" else [])]
     return cases
 
 
