@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "paracon/kernels/range_sum.hpp"
 #include "paracon/plumbing/numbers.hpp"
 #include "paracon/plumbing/report.hpp"

@@ -150,24 +150,10 @@ int main(int argc, char** argv) {
   // Analyse and report
   //////////////////////////////////////////////////////////////////////////////////////////
   if (mpi.root()) {
-    const double predicted = options.delay * ((owner_a == owner_b) ? 2 : 1);
-    std::string why = ga::check_lines(lines);
-    if (why.empty() && !units_right) why = "a unit of unrelated work summed wrong";
-    if (why.empty() && !payload_right) why = "the large message arrived corrupted";
-    report.add("workers", ranks)
-        .add("delay", options.delay)
-        .add("seconds", seconds, "gather took",
-             paracon::format_seconds(seconds) + " (a() and b() on " + (owner_a == owner_b ? "one rank: " : "two ranks: ") +
-                 paracon::format_seconds(predicted) + " of waits)")
-        .add("units_while_waiting", units, "work while waiting",
-             std::to_string(units) + " units in " + std::to_string(polls) + " MPI_Testall polls")
-        .add("payload", payload, "large message", paracon::show(static_cast<double>(payload) / (1 << 20)) + " MiB")
-        .add("wait_without_progress", in_wait[0], "MPI_Wait after no MPI calls",
-             paracon::format_seconds(in_wait[0]) + ": the transfer had waited")
-        .add("wait_with_progress", in_wait[1], "MPI_Wait after MPI_Test calls",
-             paracon::format_seconds(in_wait[1]));
-    report.add_json("lines", lines);
-    report.verdict(why.empty(), why);
+    ga::RequestRun run{
+        lines,      seconds,   owner_a == owner_b ? 1 : 2, units, polls, units_right, payload, payload_right,
+        in_wait[0], in_wait[1]};
+    ga::report_requests(report, options, ranks, run);
     report.print();
   }
   const bool valid = paracon::mpi::all_ranks(!mpi.root() || report.valid());

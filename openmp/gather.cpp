@@ -38,10 +38,7 @@ int main(int argc, char** argv) {
   paracon::Cli cli("gather", "asyncio.gather(a(), b()) as OpenMP tasks: taskwait, taskgroup, depend",
                    paracon::Threads::openmp);
   ga::add_options(cli, options);
-  cli.app()
-      .add_option("--mode", chosen, "How start() awaits a() and b()")
-      ->check(CLI::IsMember({"all", "taskwait", "taskgroup", "depend"}))
-      ->capture_default_str();
+  cli.add_choice("--mode", chosen, {"all", "taskwait", "taskgroup", "depend"}, "How start() awaits a() and b()");
   cli.add_decimal("--tolerance", tolerance, "Seconds a run may take beyond its prediction", 0, 60);
   if (auto code = cli.parse(argc, argv)) return *code;
   const std::vector<std::string> modes =
@@ -51,9 +48,7 @@ int main(int argc, char** argv) {
   paracon::Report report("gather", "openmp", cli.json());
   report.print_title(std::to_string(threads) + " threads, a() and b() each wait " + paracon::show(options.delay) +
                      " s");
-  std::string why;
-  double total = 0;
-  paracon::Json runs = paracon::Json::object();
+  std::vector<ga::TaskRun> runs;
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed regions: print(*await asyncio.gather(start())), once per mode
@@ -117,23 +112,13 @@ int main(int argc, char** argv) {
     say(result); // the outer gather prints start()'s return value
     const double seconds = clock.seconds();
 
-    // Predicted: the two waits overlap when two threads can take them and nothing orders them.
-    const double predicted = options.delay * (mode == "depend" || threads < 2 ? 2 : 1);
-    total += seconds;
-    runs[mode] = {{"lines", lines}, {"seconds", seconds}, {"predicted_seconds", predicted}};
-    report.add(mode, seconds, mode,
-               paracon::format_seconds(seconds) + ", predicted " + paracon::format_seconds(predicted));
-    if (why.empty()) why = ga::check_lines(lines);
-    if (why.empty() && (seconds < predicted * 0.95 || seconds > predicted + tolerance))
-      why = mode + " took " + paracon::format_seconds(seconds) + ", predicted " + paracon::format_seconds(predicted);
+    runs.push_back({mode, lines, seconds, ga::predicted_seconds(options, mode, threads)});
   }
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // Report
   //////////////////////////////////////////////////////////////////////////////////////////
-  report.add("workers", threads).add("delay", options.delay).add("seconds", total, "seconds", paracon::show(total));
-  report.add_json("modes", runs);
-  report.verdict(why.empty(), why);
+  ga::report_tasks(report, options, threads, runs, tolerance);
   report.print();
   return report.valid() ? paracon::exit_validated : paracon::exit_failed;
 }

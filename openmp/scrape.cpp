@@ -158,12 +158,8 @@ int main(int argc, char** argv) {
                    "multi interface",
                    paracon::Threads::openmp);
   sc::add_options(cli, options);
-  cli.app()
-      .add_option("--mode", mode,
-                  "serial: one page at a time; threads: a parallel loop; multi: one thread, "
-                  "many transfers")
-      ->check(CLI::IsMember({"serial", "threads", "multi"}))
-      ->capture_default_str();
+  cli.add_choice("--mode", mode, {"serial", "threads", "multi"},
+                 "serial: one page at a time; threads: a parallel loop; multi: one thread, many transfers");
   cli.add_count("--concurrency", concurrency,
                 "Threads (threads mode) or transfers in flight (multi mode), at most 1000", 0, 1000);
   if (auto code = cli.parse(argc, argv)) return *code;

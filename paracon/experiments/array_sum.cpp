@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "paracon/kernels/range_sum.hpp"
 #include "paracon/plumbing/system.hpp"
 

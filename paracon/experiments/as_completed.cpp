@@ -1,5 +1,8 @@
 #include "paracon/experiments/as_completed.hpp"
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <thread>
 

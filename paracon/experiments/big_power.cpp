@@ -1,5 +1,8 @@
 #include "paracon/experiments/big_power.hpp"
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -66,8 +69,7 @@ void report(Report& report, const Options& options, const std::vector<paracon::b
       .add("seconds", seconds, "seconds", format_seconds(seconds))
       .add("serial_seconds", total, "sum of powers", format_seconds(total) + " (one worker would take about this)")
       .add("ideal_seconds", ideal, "best schedule", format_seconds(ideal) + " = max(longest, sum / workers)")
-      .add("over_ideal", ideal > 0 ? seconds / ideal : 1.0, "wall / best",
-           ideal > 0 ? show(seconds / ideal) : "-");
+      .add("over_ideal", ideal > 0 ? seconds / ideal : 1.0, "wall / best", ideal > 0 ? show(seconds / ideal) : "-");
   report.add_json("results", std::move(results));
   if (facts.size() != options.bases.size() && why.empty()) why = "some powers are missing";
   report.verdict(why.empty(), why);

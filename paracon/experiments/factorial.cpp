@@ -1,5 +1,7 @@
 #include "paracon/experiments/factorial.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <cmath>
 
 namespace paracon::experiments::factorial {
@@ -42,8 +44,7 @@ void report(Report& report, const Options& options, const mpz_class& value, int 
       .add("seconds", seconds, "seconds", format_seconds(seconds) + " (product tree and reduction)");
   if (loop_seconds >= 0)
     report.add("loop_seconds", loop_seconds, "notebook loop", format_seconds(loop_seconds) + " on one worker");
-  report
-      .add("check_seconds", check_seconds, "checks", format_seconds(check_seconds) + ", GMP's mpz_fac_ui among them")
+  report.add("check_seconds", check_seconds, "checks", format_seconds(check_seconds) + ", GMP's mpz_fac_ui among them")
       .add("steps", options.steps, "recurrence steps")
       .add("recurrence", std::to_string(recurrence.serial), "x_K in order")
       .add("recurrence_naive", std::to_string(recurrence.naive), "x_K naive loop",

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <thread>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "paracon/kernels/range_sum.hpp"
 
 namespace paracon::experiments::map_async {

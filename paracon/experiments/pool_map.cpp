@@ -1,5 +1,8 @@
 #include "paracon/experiments/pool_map.hpp"
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 
 namespace paracon::experiments::pool_map {

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "paracon/kernels/range_sum.hpp"
 
 namespace paracon::experiments::range_sum {

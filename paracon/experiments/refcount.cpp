@@ -1,5 +1,8 @@
 #include "paracon/experiments/refcount.hpp"
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 
 namespace paracon::experiments::refcount {

@@ -8,6 +8,9 @@
 
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "paracon/kernels/books.hpp"
 #include "paracon/plumbing/files.hpp"
 #include "paracon/plumbing/system.hpp"
@@ -217,8 +220,8 @@ void report(Report& report, const Options& options, const std::vector<PageResult
   if (!options.raw) report.add("rows", rows, "rows");
   report.add("bytes", bytes, "bytes downloaded");
   report.add("failed", failed, "pages failed");
-  report.add("failures", failures, "failures", failed_text.empty() ? "none" : failed_text);
-  report.add("warnings", warnings, "warnings", warned_text.empty() ? "none" : warned_text);
+  report.add_json("failures", failures).line("failures", failed_text.empty() ? "none" : failed_text);
+  report.add_json("warnings", warnings).line("warnings", warned_text.empty() ? "none" : warned_text);
   report.add("seconds", seconds, "seconds", format_seconds(seconds));
   report.add("pages_per_second", seconds > 0 ? results.size() / seconds : 0.0, "pages per second",
              show(seconds > 0 ? results.size() / seconds : 0.0));

@@ -6,6 +6,9 @@
 #include <numeric>
 #include <thread>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "paracon/kernels/partition.hpp"
 
 namespace paracon::experiments::sleep_map {

@@ -1,5 +1,7 @@
 #include "paracon/experiments/where.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>

@@ -12,7 +12,7 @@
 #define PARACON_NO_MULTIVERSION
 #endif
 #endif
-#if defined(__x86_64__) && defined(__ELF__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && \
+#if defined(__x86_64__) && defined(__ELF__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) &&      \
     !defined(PARACON_NO_MULTIVERSION)
 #define PARACON_MULTIVERSION __attribute__((target_clones("avx2", "default")))
 #else

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include <CLI/CLI.hpp>
+
 #include "paracon/plumbing/system.hpp"
 
 namespace paracon {
@@ -42,14 +44,22 @@ std::optional<std::string> team_refusal() {
 } // namespace
 
 Cli::Cli(std::string program, std::string description, Threads threads)
-    : program_(std::move(program)), app_(std::move(description), program_), threads_(threads) {
-  app_.add_flag("--json", json_, "Print one JSON object instead of the human report");
-  app_.footer("Exit codes: 0 results validated, 1 validation failed, 2 bad input.");
+    : program_(std::move(program)), app_(std::make_unique<CLI::App>(std::move(description), program_)),
+      threads_(threads) {
+  app_->add_flag("--json", json_, "Print one JSON object instead of the human report");
+  app_->footer("Exit codes: 0 results validated, 1 validation failed, 2 bad input.");
+}
+
+Cli::~Cli() = default;
+
+CLI::Option* Cli::add_choice(const std::string& name, std::string& into, const std::vector<std::string>& choices,
+                             const std::string& description) {
+  return app_->add_option(name, into, description)->check(CLI::IsMember(choices))->capture_default_str();
 }
 
 CLI::Option* Cli::add_count(const std::string& name, std::uint64_t& into, const std::string& description,
                             std::uint64_t min, std::uint64_t max) {
-  auto* option = app_.add_option_function<std::string>(
+  auto* option = app_->add_option_function<std::string>(
       name,
       validated(name,
                 [&into, min, max](const std::string& text) {
@@ -64,7 +74,7 @@ CLI::Option* Cli::add_count(const std::string& name, std::uint64_t& into, const 
 
 CLI::Option* Cli::add_list(const std::string& name, std::vector<std::uint64_t>& into, const std::string& description,
                            std::uint64_t min, std::uint64_t max) {
-  auto* option = app_.add_option_function<std::string>(
+  auto* option = app_->add_option_function<std::string>(
       name, validated(name, [&into, min, max](const std::string& text) { into = parse_list(text, min, max); }),
       description);
   option->type_name("LIST");
@@ -75,7 +85,7 @@ CLI::Option* Cli::add_decimal(const std::string& name, double& into, const std::
                               double max) {
   char shown[32];
   std::snprintf(shown, sizeof shown, "%g", into);
-  auto* option = app_.add_option_function<std::string>(
+  auto* option = app_->add_option_function<std::string>(
       name, validated(name, [&into, min, max](const std::string& text) { into = parse_decimal(text, min, max); }),
       description);
   option->type_name("NUMBER")->default_str(shown);
@@ -84,9 +94,9 @@ CLI::Option* Cli::add_decimal(const std::string& name, double& into, const std::
 
 std::optional<int> Cli::parse(int argc, char** argv, bool speak) {
   try {
-    app_.parse(argc, argv);
+    app_->parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    if (speak) std::cout << app_.help();
+    if (speak) std::cout << app_->help();
     return exit_validated;
   } catch (const CLI::ParseError& e) {
     std::string message = e.what();

@@ -10,8 +10,8 @@
 #include <string>
 
 #include <fcntl.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace paracon::files {

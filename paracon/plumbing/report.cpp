@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 namespace paracon {
 
 std::string worker_name(std::size_t index, const std::string& default_prefix) {
@@ -32,21 +34,37 @@ std::string format_seconds(double seconds) {
   return text;
 }
 
-Report::Report(std::string experiment, std::string model, bool json)
-    : experiment_(std::move(experiment)), model_(std::move(model)), json_(json) {
-  object_["experiment"] = experiment_;
-  object_["model"] = model_;
+Json Value::json() const {
+  return std::visit([](const auto& v) { return Json(v); }, v_);
 }
 
-Report& Report::add(const std::string& key, Json value, std::string label, std::string text) {
-  if (text.empty()) text = value.is_string() ? value.get<std::string>() : value.dump();
+std::string Value::text() const {
+  if (const auto* s = std::get_if<std::string>(&v_)) return *s;
+  return json().dump();
+}
+
+Report::Report(std::string experiment, std::string model, bool json)
+    : experiment_(std::move(experiment)), model_(std::move(model)), json_(json), object_(std::make_unique<Json>()) {
+  (*object_)["experiment"] = experiment_;
+  (*object_)["model"] = model_;
+}
+
+Report::~Report() = default;
+
+Report& Report::add(const std::string& key, Value value, std::string label, std::string text) {
+  if (text.empty()) text = value.text();
   lines_.push_back({label.empty() ? key : std::move(label), std::move(text)});
-  object_[key] = std::move(value);
+  (*object_)[key] = value.json();
   return *this;
 }
 
 Report& Report::add_json(const std::string& key, Json value) {
-  object_[key] = std::move(value);
+  (*object_)[key] = std::move(value);
+  return *this;
+}
+
+Report& Report::line(std::string label, std::string text) {
+  lines_.push_back({std::move(label), std::move(text)});
   return *this;
 }
 
@@ -67,7 +85,7 @@ void Report::print_title(const std::string& subtitle) const {
 
 void Report::print() const {
   if (json_) {
-    Json object = object_;
+    Json object = *object_;
     object["valid"] = valid_;
     if (!valid_) object["failure"] = why_;
     std::printf("%s\n", object.dump().c_str());

@@ -4,13 +4,19 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "paracon/plumbing/numbers.hpp"
+
+// CLI11's classes, known here by name only: a program never needs the whole of CLI11 (the glue
+// code that adds options of its own includes <CLI/CLI.hpp>).
+namespace CLI {
+class App;
+class Option;
+} // namespace CLI
 
 namespace paracon {
 
@@ -29,8 +35,11 @@ class Cli {
 public:
   // `program` names the experiment in messages ("range_sum"); --json is always there.
   Cli(std::string program, std::string description, Threads threads = Threads::none);
+  ~Cli();
+  Cli(const Cli&) = delete;
+  Cli& operator=(const Cli&) = delete;
 
-  CLI::App& app() { return app_; }
+  CLI::App& app() { return *app_; }
   bool json() const { return json_; }
 
   // A count argument (SIZE, --count): parsed by parse_count, so "3e8" works and "1.5e3",
@@ -46,6 +55,10 @@ public:
   CLI::Option* add_decimal(const std::string& name, double& into, const std::string& description, double min,
                            double max);
 
+  // One name of a few (--mode serial|threads|multi); `into` holds the default.
+  CLI::Option* add_choice(const std::string& name, std::string& into, const std::vector<std::string>& choices,
+                          const std::string& description);
+
   // Parses argv (and, for OpenMP programs, OMP_NUM_THREADS). Returns nothing when the program
   // should go on; otherwise the exit code: 0 after --help, 2 after bad input (one line on
   // stderr). Prints only when `speak`.
@@ -53,7 +66,7 @@ public:
 
 private:
   std::string program_;
-  CLI::App app_;
+  std::unique_ptr<CLI::App> app_;
   Threads threads_;
   bool json_ = false;
 };

@@ -3,14 +3,40 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp> // the programs never need the whole of nlohmann/json: the glue does
 
 namespace paracon {
 
 using Json = nlohmann::ordered_json;
+
+// One value of a report: a number, a flag, a text, or a list of texts or of counts.
+class Value {
+public:
+  Value(bool v) : v_(v) {}
+  template <std::signed_integral T> Value(T v) : v_(static_cast<std::int64_t>(v)) {}
+  template <std::unsigned_integral T>
+  requires(!std::same_as<T, bool>) Value(T v) : v_(static_cast<std::uint64_t>(v)) {}
+  template <std::floating_point T> Value(T v) : v_(static_cast<double>(v)) {}
+  Value(const char* v) : v_(std::string(v)) {}
+  Value(std::string v) : v_(std::move(v)) {}
+  Value(std::vector<std::string> v) : v_(std::move(v)) {}
+  Value(std::vector<std::uint64_t> v) : v_(std::move(v)) {}
+
+  Json json() const;
+  std::string text() const; // as people read it: strings without quotes
+
+private:
+  std::variant<bool, std::int64_t, std::uint64_t, double, std::string, std::vector<std::string>,
+               std::vector<std::uint64_t>>
+      v_;
+};
 
 // Names of the workers: the notebook's three (Bar, ba, dos), then Python's own default names
 // for the rest ("Thread-4" for threads, "Process-4" for processes).
@@ -37,14 +63,19 @@ class Report {
 public:
   // `model` is "serial", "openmp", "mpi" or "hybrid"; `json` chooses the output form.
   Report(std::string experiment, std::string model, bool json);
+  ~Report();
+  Report(const Report&) = delete;
+  Report& operator=(const Report&) = delete;
 
   bool json() const { return json_; }
 
   // A result: JSON key and value; people see `label` (default: the key) and `text`
   // (default: the value, strings without quotes).
-  Report& add(const std::string& key, Json value, std::string label = {}, std::string text = {});
-  // A JSON-only field (per-worker details and the like).
+  Report& add(const std::string& key, Value value, std::string label = {}, std::string text = {});
+  // A JSON-only field (per-worker details and the like; the glue code builds them).
   Report& add_json(const std::string& key, Json value);
+  // A line for people only.
+  Report& line(std::string label, std::string text);
   // The verdict; `why` says what failed. The first call gives it; later calls can only lower
   // it, so a check that failed is never overwritten by one that passed, and the first
   // failure's reason is the one reported.
@@ -63,7 +94,7 @@ private:
   };
   std::string experiment_, model_;
   bool json_;
-  Json object_;
+  std::unique_ptr<Json> object_;
   std::vector<Line> lines_;
   bool valid_ = false, judged_ = false;
   std::string why_;
