@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
     say(value_a);                                 // in submission order, whichever came first
     say(value_b);
     say("xi");
-    say("!"); // start()'s return value, printed by the outer gather
+    say(ga::start_value); // start()'s return value, printed by the outer gather
   }
   MPI_Waitall(2, sent, MPI_STATUSES_IGNORE);
   const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);

@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
         say(ra);
         say(rb);
         say("xi");
-        result = "!";
+        result = ga::start_value;
       } else { // futures: ra, rb and result are each written by one task and read by the next
 #pragma omp task depend(out : ra) shared(ra)
         {
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
 #pragma omp task depend(in : rb) depend(out : result) shared(result)
         {
           say("xi");
-          result = "!";
+          result = ga::start_value;
         }
 #pragma omp taskwait
       }

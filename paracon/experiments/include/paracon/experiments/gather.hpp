@@ -20,6 +20,8 @@ namespace paracon::experiments::gather {
 
 // The notebook's output, in its order.
 const std::vector<std::string>& notebook_lines();
+// What start() returns, and the outer gather prints last.
+inline const std::string start_value = "!";
 
 struct Options {
   double delay = 0.1; // seconds each of a() and b() waits before it has its value
