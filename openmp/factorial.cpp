@@ -5,13 +5,19 @@
 // run in parallel.
 //
 // Teaches the point the notebook missed: multiplication is associative (and commutative), so a
-// product is a reduction, like a sum. Each thread multiplies its block of 1..N as a balanced
-// product tree, and a user-defined reduction (`declare reduction`) over GMP integers combines
-// the threads' products. Then a recurrence that really cannot be split, x_{k+1} = f(x_k): the
-// naive `parallel for` with firstprivate/lastprivate makes each thread start from x_0, and the
-// program shows the wrong answer it must give.
+// product is a reduction, like a sum. N! is the product of its prime factors (Legendre's formula
+// gives each prime's exponent); the threads take the primes in turn, each multiplies the powers
+// of its share, and a user-defined reduction (`declare reduction`) over GMP integers multiplies
+// the shares. What is left is the last multiplication, two numbers of half N!'s size: the serial
+// part that Amdahl's law names, half the run's time on two threads. Cut one factor in two and it
+// is two multiplications, which two threads do at once (`parallel sections`). Then a recurrence
+// that really cannot be split, x_{k+1} = f(x_k): the naive `parallel for` with
+// firstprivate/lastprivate makes each thread start from x_0, and the program shows the wrong
+// answer it must give.
 //
 // Usage: OMP_NUM_THREADS=2 factorial [N] [--steps K] [--loop] [--json] [--help]
+
+#include <algorithm>
 
 #include <omp.h>
 
@@ -45,24 +51,41 @@ int main(int argc, char** argv) {
   report.print_title(std::to_string(options.n) + "!, " + std::to_string(threads) + " threads");
 
   //////////////////////////////////////////////////////////////////////////////////////////
-  // The timed region: every thread's block as a product tree, then the reduction
+  // The timed region: the primes and their exponents, every thread's share of their powers,
+  // the reduction, and its last multiplication shared by two threads
   //////////////////////////////////////////////////////////////////////////////////////////
-  mpz_class value = 1;
+  fe::Timing timing;
   paracon::Stopwatch clock;
-#pragma omp parallel num_threads(threads) reduction(product : value)
+  const fac::PrimeExponents legendre = fac::prime_exponents(options.n);
+  // Each thread multiplies the powers of its share of the primes, and the reduction multiplies
+  // the shares: the even-numbered threads' into `left`, the odd-numbered ones' into `right`.
+  mpz_class left = 1, right = 1;
+#pragma omp parallel num_threads(threads) reduction(product : left, right)
   {
-    const auto part = paracon::block({1, options.n + 1}, omp_get_num_threads(), omp_get_thread_num());
-    value *= fac::tree_product(part.begin, part.end);
+    const int me = omp_get_thread_num();
+    (me % 2 == 0 ? left : right) *= fac::share_product(legendre, me, omp_get_num_threads());
   }
-  const double seconds = clock.seconds();
+  // left x right, cut in two: left x right's high half and left x its low half, at once.
+  paracon::Stopwatch last;
+  const fac::Halves halves = fac::halve(right);
+  mpz_class high, low;
+#pragma omp parallel sections num_threads(std::min(threads, 2))
+  {
+#pragma omp section
+    high = left * halves.high;
+#pragma omp section
+    low = left * halves.low;
+  }
+  mpz_class value = fac::rejoin(high, low, halves.shift);
+  value <<= legendre.twos; // and N!'s factors 2: a shift
+  timing.last_seconds = last.seconds();
+  timing.seconds = clock.seconds();
 
   // For comparison, untimed above: the notebook's loop on one thread.
-  double loop_seconds = -1;
-  bool loop_agrees = true;
   if (options.loop) {
     paracon::Stopwatch loop_clock;
-    loop_agrees = fac::loop_product(1, options.n + 1) == value;
-    loop_seconds = loop_clock.seconds();
+    timing.loop_agrees = fac::loop_product(1, options.n + 1) == value;
+    timing.loop_seconds = loop_clock.seconds();
   }
 
   //////////////////////////////////////////////////////////////////////////////////////////
@@ -85,8 +108,7 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report
   //////////////////////////////////////////////////////////////////////////////////////////
-  fe::report(report, options, value, threads, seconds, loop_seconds, recurrence);
-  if (!loop_agrees) report.verdict(false, "the notebook's loop and the reduction differ");
+  fe::report(report, options, value, threads, timing, recurrence);
   report.print();
   return report.valid() ? paracon::exit_validated : paracon::exit_failed;
 }

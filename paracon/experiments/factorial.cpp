@@ -23,17 +23,22 @@ std::uint64_t bytes_needed(const Options& options, int workers, bool holds_resul
   return static_cast<std::uint64_t>(3 * result / std::max(workers, 1) + (holds_result ? 3 * result : 0));
 }
 
-void report(Report& report, const Options& options, const mpz_class& value, int workers, double seconds,
-            double loop_seconds, const Recurrence& recurrence) {
+void report(Report& report, const Options& options, const mpz_class& value, int workers, const Timing& timing,
+            const Recurrence& recurrence) {
   const paracon::factorial::Facts f = paracon::factorial::read_facts(value, options.n);
   Stopwatch gmp_clock;
-  std::string why = paracon::factorial::check(f, value); // includes GMP's own mpz_fac_ui
-  const double check_seconds = gmp_clock.seconds();
+  const mpz_class gmp = paracon::factorial::gmp_factorial(options.n);
+  const double gmp_seconds = gmp_clock.seconds();
+  Stopwatch check_clock;
+  std::string why = paracon::factorial::check(f, value, gmp);
+  const double check_seconds = check_clock.seconds();
+  if (why.empty() && !timing.loop_agrees) why = "the notebook's loop and the reduction differ";
   if (why.empty() && recurrence.serial != paracon::factorial::iterate_gmp(2, options.steps))
     why = "the recurrence in order differs from the same recurrence in GMP arithmetic";
   if (why.empty() && recurrence.naive != paracon::factorial::iterate(2, recurrence.last_block))
     why = "the naive parallel loop did not give what its mistake predicts";
 
+  const double seconds = timing.seconds;
   report.add("workers", workers).add("n", options.n);
   if (f.digits <= 50) report.add("value", std::string(f.value), "n!");
   report.add("digits", f.digits)
@@ -41,10 +46,18 @@ void report(Report& report, const Options& options, const mpz_class& value, int 
            std::to_string(f.trailing_zeros) +
                " (Legendre: " + std::to_string(paracon::factorial::legendre_zeros(options.n)) + ")")
       .add("mod_m61", f.mod_m61, "mod 2^61-1")
-      .add("seconds", seconds, "seconds", format_seconds(seconds) + " (product tree and reduction)");
-  if (loop_seconds >= 0)
-    report.add("loop_seconds", loop_seconds, "notebook loop", format_seconds(loop_seconds) + " on one worker");
-  report.add("check_seconds", check_seconds, "checks", format_seconds(check_seconds) + ", GMP's mpz_fac_ui among them")
+      .add("seconds", seconds, "seconds", format_seconds(seconds) + " (primes, shares, reduction, last multiplication)")
+      .add("last_seconds", timing.last_seconds, "last multiplication",
+           format_seconds(timing.last_seconds) + " (" +
+               std::to_string(static_cast<int>(seconds > 0 ? 100 * timing.last_seconds / seconds + 0.5 : 0)) +
+               "%: the serial part, shared by two workers)")
+      .add("gmp_seconds", gmp_seconds, "GMP's mpz_fac_ui",
+           format_seconds(gmp_seconds) + " on one core: " + show(seconds > 0 ? gmp_seconds / seconds : 0) +
+               " times as long as this run");
+  if (timing.loop_seconds >= 0)
+    report.add("loop_seconds", timing.loop_seconds, "notebook loop",
+               format_seconds(timing.loop_seconds) + " on one worker");
+  report.add("check_seconds", check_seconds, "checks", format_seconds(check_seconds))
       .add("steps", options.steps, "recurrence steps")
       .add("recurrence", std::to_string(recurrence.serial), "x_K in order")
       .add("recurrence_naive", std::to_string(recurrence.naive), "x_K naive loop",

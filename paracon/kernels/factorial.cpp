@@ -1,5 +1,6 @@
 #include "paracon/kernels/factorial.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <mpfr.h>
@@ -27,6 +28,87 @@ mpz_class tree_product(std::uint64_t begin, std::uint64_t end) {
   if (end - begin <= 16) return loop_product(begin, end); // small: the loop is cheapest
   const std::uint64_t middle = begin + (end - begin) / 2;
   return tree_product(begin, middle) * tree_product(middle, end);
+}
+
+PrimeExponents prime_exponents(std::uint64_t n) {
+  PrimeExponents legendre;
+  legendre.n = n;
+  for (std::uint64_t q = n / 2; q > 0; q /= 2) legendre.twos += q;
+  // The sieve of Eratosthenes over the odd numbers: odd[i] stands for 2i + 1.
+  std::vector<bool> composite(n / 2 + 1, false);
+  for (std::uint64_t i = 1; 2 * i + 1 <= n; ++i) {
+    if (composite[i]) continue;
+    const std::uint64_t p = 2 * i + 1;
+    legendre.primes.push_back(p);
+    std::uint64_t e = 0;
+    for (std::uint64_t q = n / p; q > 0; q /= p) e += q;
+    legendre.exponents.push_back(e);
+    for (u128 multiple = u128{p} * p; multiple <= n; multiple += 2 * p)
+      composite[static_cast<std::uint64_t>(multiple / 2)] = true;
+  }
+  return legendre;
+}
+
+namespace {
+
+// The product of primes[begin, end), as a balanced tree.
+mpz_class primes_product(const std::vector<std::uint64_t>& primes, std::size_t begin, std::size_t end) {
+  if (end - begin <= 16) {
+    mpz_class product = 1;
+    for (std::size_t i = begin; i < end; ++i) product *= static_cast<unsigned long>(primes[i]);
+    return product;
+  }
+  const std::size_t middle = begin + (end - begin) / 2;
+  return primes_product(primes, begin, middle) * primes_product(primes, middle, end);
+}
+
+} // namespace
+
+mpz_class share_product(const PrimeExponents& legendre, std::size_t share, std::size_t shares) {
+  // by_bit[k]: this share's primes whose exponent has bit k set.
+  std::vector<std::vector<std::uint64_t>> by_bit(64);
+  std::size_t top = 0;
+  // The primes are dealt like cards, back and forth (0, 1, 1, 0, 0, 1, ... for two shares): the
+  // small primes, whose powers are the largest, then fall evenly on both sides.
+  for (std::size_t i = 0; i < legendre.primes.size(); ++i) {
+    const std::size_t round = i / shares, seat = i % shares;
+    if ((round % 2 == 0 ? seat : shares - 1 - seat) != share) continue;
+    for (std::size_t k = 0, e = legendre.exponents[i]; e != 0; ++k, e >>= 1)
+      if (e & 1) {
+        by_bit[k].push_back(legendre.primes[i]);
+        top = std::max(top, k);
+      }
+  }
+  // Horner over the bits, from the highest: product = (...((P_top)^2 x P_top-1)^2 ...)^2 x P_0,
+  // except that the two lowest levels' primes are multiplied together first, as
+  // bottom = P_1^2 x P_0, so the huge product meets one larger factor instead of two small ones.
+  mpz_class product = 1;
+  for (std::size_t k = top + 1; k-- > 2;) {
+    product *= product;
+    product *= primes_product(by_bit[k], 0, by_bit[k].size());
+  }
+  mpz_class bottom = primes_product(by_bit[1], 0, by_bit[1].size());
+  bottom *= bottom;
+  bottom *= primes_product(by_bit[0], 0, by_bit[0].size());
+  product *= product;
+  product *= product;
+  product *= bottom;
+  return product;
+}
+
+Halves halve(const mpz_class& value) {
+  Halves halves;
+  halves.shift = mpz_sizeinbase(value.get_mpz_t(), 2) / 2;
+  mpz_fdiv_q_2exp(halves.high.get_mpz_t(), value.get_mpz_t(), halves.shift);
+  mpz_fdiv_r_2exp(halves.low.get_mpz_t(), value.get_mpz_t(), halves.shift);
+  return halves;
+}
+
+mpz_class rejoin(const mpz_class& high_product, const mpz_class& low_product, std::uint64_t shift) {
+  mpz_class value;
+  mpz_mul_2exp(value.get_mpz_t(), high_product.get_mpz_t(), shift);
+  value += low_product;
+  return value;
 }
 
 Facts read_facts(const mpz_class& value, std::uint64_t n) {
@@ -57,10 +139,16 @@ std::uint64_t legendre_zeros(std::uint64_t n) {
   return zeros;
 }
 
-std::string check(const Facts& f, const mpz_class& value) {
-  const std::string name = std::to_string(f.n) + "!";
+mpz_class gmp_factorial(std::uint64_t n) {
   mpz_class gmp;
-  mpz_fac_ui(gmp.get_mpz_t(), f.n);
+  mpz_fac_ui(gmp.get_mpz_t(), n);
+  return gmp;
+}
+
+std::string check(const Facts& f, const mpz_class& value) { return check(f, value, gmp_factorial(f.n)); }
+
+std::string check(const Facts& f, const mpz_class& value, const mpz_class& gmp) {
+  const std::string name = std::to_string(f.n) + "!";
   if (gmp != value) return name + " differs from GMP's mpz_fac_ui";
   if (f.trailing_zeros != legendre_zeros(f.n))
     return name + ": " + std::to_string(f.trailing_zeros) + " trailing zeros, Legendre's formula says " +

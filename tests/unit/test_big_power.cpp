@@ -79,6 +79,36 @@ TEST(Factorial, TreeAndLoopAgreeWithGmp) {
   EXPECT_EQ(fac::tree_product(7, 3), 1); // empty
 }
 
+TEST(Factorial, LegendreExponentsAreThePrimeFactorisation) {
+  const auto legendre = fac::prime_exponents(30);
+  EXPECT_EQ(legendre.primes, (std::vector<std::uint64_t>{3, 5, 7, 11, 13, 17, 19, 23, 29}));
+  EXPECT_EQ(legendre.exponents, (std::vector<std::uint64_t>{14, 7, 4, 2, 2, 1, 1, 1, 1})); // 30! = 2^26 3^14 5^7 ...
+  EXPECT_EQ(legendre.twos, 26u);
+  EXPECT_TRUE(fac::prime_exponents(0).primes.empty());
+  EXPECT_TRUE(fac::prime_exponents(2).primes.empty());
+  EXPECT_EQ(fac::prime_exponents(2).twos, 1u);
+}
+
+TEST(Factorial, SharesMultiplyToTheFactorialForAnyNumberOfShares) {
+  for (std::uint64_t n : {0u, 1u, 2u, 3u, 10u, 1000u, 100003u}) {
+    const auto legendre = fac::prime_exponents(n);
+    mpz_class gmp;
+    mpz_fac_ui(gmp.get_mpz_t(), n);
+    for (std::size_t shares : {1u, 2u, 3u, 4u, 7u}) {
+      mpz_class product = 1;
+      for (std::size_t s = 0; s < shares; ++s) product *= fac::share_product(legendre, s, shares);
+      EXPECT_EQ(product << legendre.twos, gmp) << n << "! in " << shares << " shares";
+    }
+  }
+}
+
+TEST(Factorial, AProductSplitInHalvesIsRejoinedExactly) {
+  const mpz_class a = fac::tree_product(1, 3001), b = fac::tree_product(2, 1777);
+  const auto halves = fac::halve(b);
+  EXPECT_EQ(fac::rejoin(a * halves.high, a * halves.low, halves.shift), a * b);
+  EXPECT_EQ(fac::rejoin(a * fac::halve(mpz_class(1)).high, a * fac::halve(mpz_class(1)).low, 0), a);
+}
+
 TEST(Factorial, FactsAndTheirChecks) {
   const mpz_class value = fac::tree_product(1, 1001);
   const auto f = fac::read_facts(value, 1000);

@@ -33,9 +33,19 @@ struct Recurrence {
   std::uint64_t serial = 0, naive = 0, last_block = 0;
 };
 
-// Fills the report: n!'s facts (and the number itself when short), the times, the checks, and
-// the recurrence. `loop_seconds` < 0 when the loop was not timed.
-void report(Report& report, const Options& options, const mpz_class& value, int workers, double seconds,
-            double loop_seconds, const Recurrence& recurrence);
+// How long the product took: in all, and its last multiplication, the largest (Amdahl's serial
+// part, shared by two workers); and the notebook's loop when --loop asked for it.
+struct Timing {
+  double seconds = 0, last_seconds = 0;
+  double loop_seconds = -1; // < 0: not timed
+  bool loop_agrees = true;  // the loop's product is the same number
+};
+
+// Fills the report: n!'s facts (and the number itself when short), the times against GMP's own
+// mpz_fac_ui (timed here), the checks, and the recurrence. The verdict: n! equals GMP's and every
+// fact its independent check, the loop agrees, the recurrence is right and the naive loop wrong as
+// its mistake predicts.
+void report(Report& report, const Options& options, const mpz_class& value, int workers, const Timing& timing,
+            const Recurrence& recurrence);
 
 } // namespace paracon::experiments::factorial

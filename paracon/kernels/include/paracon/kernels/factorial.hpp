@@ -2,8 +2,10 @@
 // and the recurrence that really cannot be split.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <gmpxx.h>
 
@@ -16,6 +18,30 @@ mpz_class loop_product(std::uint64_t begin, std::uint64_t end);
 // The same product as a balanced tree: the two halves' products, then one multiplication of
 // numbers of similar size, where GMP's fast algorithms pay off. Empty ranges give 1.
 mpz_class tree_product(std::uint64_t begin, std::uint64_t end);
+
+// n! as its prime factors: n! = 2^twos x the product of p^e over the odd primes p <= n, where
+// Legendre's formula gives e = floor(n / p) + floor(n / p^2) + ... (a sieve finds the primes).
+struct PrimeExponents {
+  std::uint64_t n = 0, twos = 0;
+  std::vector<std::uint64_t> primes, exponents; // the odd primes up to n, in order, and their exponents
+};
+PrimeExponents prime_exponents(std::uint64_t n);
+
+// The product of p^e over one share of the odd primes, dealt to `shares` shares back and forth
+// like cards (0, 1, 1, 0, 0, 1, ...), so the shares weigh about the same. All of them at once as
+// a chain of squarings over the exponents' bits, p^13 = ((p^2 x p)^2)^2 x p, with the primes of
+// each bit multiplied as a balanced tree. The shares' product times 2^twos is n!.
+mpz_class share_product(const PrimeExponents& legendre, std::size_t share, std::size_t shares);
+
+// A number cut in two, value = high x 2^shift + low: so that a x value can be computed as two
+// multiplications, a x high and a x low, by two workers at once, and rejoined:
+// rejoin(a x high, a x low, shift) = a x value.
+struct Halves {
+  mpz_class high, low;
+  std::uint64_t shift = 0;
+};
+Halves halve(const mpz_class& value);
+mpz_class rejoin(const mpz_class& high_product, const mpz_class& low_product, std::uint64_t shift);
 
 // Facts about n!, read off the number. Trivially copyable.
 struct Facts {
@@ -32,6 +58,9 @@ Facts read_facts(const mpz_class& value, std::uint64_t n);
 // 1..n modulo 2^61 - 1 in 128-bit arithmetic; the length by MPFR's log-gamma. Returns why
 // not, or an empty string.
 std::string check(const Facts& facts, const mpz_class& value);
+// The same against n! already computed by GMP's own mpz_fac_ui (gmp_factorial): to time it too.
+std::string check(const Facts& facts, const mpz_class& value, const mpz_class& gmp);
+mpz_class gmp_factorial(std::uint64_t n);
 
 // Legendre's formula: the exponent of 5 in n!, and so its trailing zeros.
 std::uint64_t legendre_zeros(std::uint64_t n);
