@@ -7,8 +7,8 @@
 // Teaches the manager/worker pattern. Rank 0 hands one item to each worker, then receives
 // results from MPI_ANY_SOURCE, whoever is done first, prints each as it arrives and sends that
 // worker (status.MPI_SOURCE) the next item, until none are left and every worker is told to
-// stop. Faster workers simply get more items. With --delay big numbers take longer, so the
-// completion order visibly differs from the submission order. On one rank there are no
+// stop. Faster workers simply get more items. Big numbers take longer (--delay, 0.1 s for the
+// largest by default), so the completion order visibly differs from the submission order. On one rank there are no
 // workers: rank 0 squares everything itself, in order.
 //
 // Usage: mpirun -n 4 as_completed [--seed S] [--count N] [--max M] [--delay S] [--json]

@@ -3,15 +3,17 @@
 // Mirrors notebook 001, "Códigos Assíncronos": `result = pool.map_async(...)`, work that does
 // not depend on the result, then `result.ready()`, `result.wait()` and `result.get()`.
 //
-// Teaches nonblocking collectives. Each rank maps its block of the items, then starts
-// MPI_Igatherv, which brings every rank's results to rank 0 and returns at once with a request:
-// the AsyncResult. Rank 0 cannot have the whole result before the slowest rank has finished its
-// items; instead of blocking, it does unrelated work and asks MPI_Test between units (ready();
-// each call also lets MPI make progress). MPI_Wait is wait(), and the gathered array, in
-// input order, is get(). The report says how much of rank 0's wait was filled with useful work.
+// Teaches nonblocking collectives. Ranks 1, 2, ... are the pool: each maps its block of the
+// items. Every rank starts MPI_Igatherv, which brings the results to rank 0 and returns at once
+// with a request: the AsyncResult. Rank 0, the caller, cannot have the whole result before the
+// slowest rank has finished its items; instead of blocking, it does unrelated work and asks
+// MPI_Test between units (ready(); each call also lets MPI make progress). MPI_Wait is wait(),
+// and the gathered array, in input order, is get(). The report says how much of rank 0's wait
+// was filled with useful work.
 //
 // Usage: mpirun -n 3 map_async [--items LIST] [--scale S] [--unit N] [--json] [--help]
 
+#include <algorithm>
 #include <vector>
 
 #include <mpi.h>
@@ -38,8 +40,12 @@ int main(int argc, char** argv) {
   paracon::Report report("map_async", "mpi", cli.json());
   if (mpi.root()) report.print_title(std::to_string(count) + " items, " + std::to_string(ranks) + " ranks");
 
-  // Blocks of the items, in rank order: gathered in rank order, they are in input order.
-  const paracon::mpi::Blocks blocks = paracon::mpi::even_blocks(count, ranks);
+  // Blocks of the items, in rank order: gathered in rank order, they are in input order. Rank 0
+  // is the caller of map_async, the other ranks are the pool: rank 0 maps nothing while there is
+  // a pool (on one rank it maps everything, and map_async is just map).
+  std::vector<int> counts = paracon::mpi::even_blocks(count, std::max(ranks - 1, 1)).counts;
+  if (ranks > 1) counts.insert(counts.begin(), 0);
+  const paracon::mpi::Blocks blocks = paracon::mpi::blocks_of(counts);
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed region

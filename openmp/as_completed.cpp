@@ -5,8 +5,10 @@
 //
 // Teaches tasks. One thread submits a task per number (`omp task`), the whole team runs them,
 // and each task, as it finishes, reports its line inside `omp critical`: the completion order,
-// which as_completed gives you, not the submission order. With --delay each number takes
-// time in proportion to its size, so small numbers finish first and the order visibly differs.
+// which as_completed gives you, not the submission order. Each number takes time in proportion
+// to its size (--delay, 0.1 s for the largest by default; NumPy's squaring takes microseconds,
+// and so would the tasks, finishing in the order they were submitted), so small numbers finish
+// first and the order visibly differs.
 // The inputs come from --seed, so a run can be repeated; squares are exact 128-bit integers
 // for any accepted --max.
 //

@@ -49,6 +49,14 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed regions: one per way of incrementing
   //////////////////////////////////////////////////////////////////////////////////////////
+  //
+  // A race shows only while the threads run at the same moment, and that is what makes races
+  // dangerous: a million increments take under a millisecond, a thread can be a scheduler's time
+  // slice (milliseconds) late, and the same program is right in one run and wrong in the next.
+  // To show it every time, the race runs in rounds, each starting with every thread at a barrier,
+  // for at least race_seconds, and on past that (up to race_patience) until an update is lost,
+  // as it is at once when two threads get two cores. Every round's increments are counted.
+  constexpr double race_seconds = 0.1, race_patience = 10;
   for (const std::string& variant : options.variants) {
     rc::Count c{variant, variant != "unsynchronised", threads * n};
     std::int64_t count = 0;
@@ -56,12 +64,19 @@ int main(int argc, char** argv) {
     omp_init_lock(&lock);
     paracon::Stopwatch clock;
     if (variant == "unsynchronised") {
+      c.rounds = 0;
+      do {
 #pragma omp parallel num_threads(threads)
-      {
-        std::atomic_ref<std::int64_t> shared(count);
-        for (std::uint64_t i = 0; i < n; ++i) // read, add, write: another thread may write between
-          shared.store(shared.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-      }
+        {
+          std::atomic_ref<std::int64_t> shared(count);
+#pragma omp barrier // all threads at the start line: their increments overlap
+          for (std::uint64_t i = 0; i < n; ++i) // read, add, write: another thread may write between
+            shared.store(shared.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        }
+        ++c.rounds;
+        c.expected = c.rounds * threads * n;
+      } while (clock.seconds() < race_seconds ||
+               (threads > 1 && std::uint64_t(count) == c.expected && clock.seconds() < race_patience));
     } else if (variant == "atomic") {
 #pragma omp parallel num_threads(threads)
       for (std::uint64_t i = 0; i < n; ++i) {

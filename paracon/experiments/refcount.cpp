@@ -31,11 +31,13 @@ void report(Report& report, const Options& options, int workers, const std::vect
   Json variants = Json::object();
   for (const Count& c : counts) {
     const std::int64_t lost = static_cast<std::int64_t>(c.expected) - static_cast<std::int64_t>(c.observed);
-    const double ns = c.expected ? c.seconds * 1e9 / static_cast<double>(options.increments) : 0.0;
+    const double ns = c.expected ? c.seconds * 1e9 / static_cast<double>(options.increments * c.rounds) : 0.0;
     variants[c.variant] = {{"expected", c.expected}, {"observed", c.observed}, {"lost", lost},
-                           {"seconds", c.seconds},   {"ns_per_increment", ns}, {"must_be_exact", c.exact_required}};
+                           {"seconds", c.seconds},   {"ns_per_increment", ns}, {"must_be_exact", c.exact_required},
+                           {"rounds", c.rounds}};
     std::string text = std::to_string(c.observed) + " of " + std::to_string(c.expected);
     text += lost == 0 ? " (exact)" : lost > 0 ? " (" + std::to_string(lost) + " lost)" : " (too many!)";
+    if (c.rounds > 1) text += " in " + std::to_string(c.rounds) + " rounds";
     char cost[64];
     std::snprintf(cost, sizeof cost, ", %.1f ns per increment", ns);
     report.add(c.variant, c.observed, c.variant, text + cost);

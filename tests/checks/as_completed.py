@@ -8,6 +8,7 @@ def add_arguments(parser):
     parser.add_argument("--workers", type=int, required=True)
     parser.add_argument("--human", action="store_true")
     parser.add_argument("--differs", action="store_true", help="the completion order must differ")
+    parser.add_argument("--delay", type=float, default=0.1, help="the delay the program ran with (0.1 s by default)")
 
 
 def check(args, command):
@@ -25,7 +26,7 @@ def check(args, command):
     xs = squares_inputs(args)
     workers = args.workers if report.get("model") == "openmp" else max(1, args.workers - 1)  # MPI: rank 0 manages
     expect(report, {"experiment": "as_completed", "count": args.count, "workers": workers, "seed": args.seed,
-                    "max": args.max, "fingerprint": fingerprint([x * x for x in xs]), "valid": True}, result)
+                    "max": args.max, "delay": args.delay, "fingerprint": fingerprint([x * x for x in xs]), "valid": True}, result)
     done = report["completed"]
     order = [c["index"] for c in done]
     if sorted(order) != list(range(args.count)):

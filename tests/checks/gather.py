@@ -11,6 +11,8 @@ def add_arguments(parser):
     parser.add_argument("--human", action="store_true")
     parser.add_argument("--waits", action="store_true", help="rank 0 must work while waiting")
     parser.add_argument("--progress", action="store_true", help="the unpolled message must wait")
+    parser.add_argument("--overlaps", action="store_true",
+                        help="the lesson: overlapped waits take well under their sum (under 1.5 delays)")
 
 
 def check(args, command):
@@ -35,12 +37,16 @@ def check(args, command):
             predicted = args.scale * (1 if overlap else 2)
             if run_["predicted_seconds"] != predicted or run_["seconds"] < 0.95 * predicted:
                 fail(f"{mode}: {run_['seconds']} s against {predicted} s predicted here", result)
+            if args.overlaps and overlap and run_["seconds"] >= 1.5 * args.scale:
+                fail(f"{mode}: {run_['seconds']} s, the two waits of {args.scale} s did not overlap", result)
         print(f"ok: {', '.join(report['modes'])} print a ba ca xi !, waits overlapped at {args.workers} threads")
         return
     if report["lines"] != NOTEBOOK_GATHER:
         fail(f"printed {report['lines']}", result)
     if report["seconds"] < 0.95 * args.scale * (2 if args.workers == 1 else 1):
         fail(f"gather took {report['seconds']} s, less than its waits", result)
+    if args.overlaps and args.workers > 1 and report["seconds"] >= 1.5 * args.scale:
+        fail(f"gather took {report['seconds']} s, the two waits of {args.scale} s did not overlap", result)
     if args.waits and report["units_while_waiting"] == 0:
         fail("rank 0 did no work while the futures were pending", result)
     if args.progress and not report["wait_without_progress"] > report["wait_with_progress"]:

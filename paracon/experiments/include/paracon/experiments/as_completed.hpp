@@ -13,7 +13,7 @@
 namespace paracon::experiments::as_completed {
 
 struct Options : squares::Inputs {
-  double delay = 0; // each item takes delay x value / max seconds: uneven work
+  double delay = 0.1; // each item takes delay x value / max seconds: uneven work
 };
 
 // --seed, --count (at most 100 000), --max (up to 2^63: squares are 128-bit) and --delay.

@@ -29,10 +29,12 @@ struct Count {
   bool exact_required = true; // false for the unsynchronised race: losing updates is its lesson
   std::uint64_t expected = 0, observed = 0;
   double seconds = 0;
+  std::uint64_t rounds = 1; // times the region ran (the race runs in rounds, see openmp/refcount.cpp)
 };
 
 // The report: per variant the expected and observed counts, the updates lost and the cost of one
-// increment in ns (workers increment at once, so this is wall time per increment of one worker).
+// increment in ns (workers increment at once, so this is wall time per increment of one worker,
+// over every round).
 // Verdict: every variant that must be exact is, the race never counts more than it was given,
 // and `other_failure` (a program's own further check) is empty.
 void report(Report& report, const Options& options, int workers, const std::vector<Count>& counts,
