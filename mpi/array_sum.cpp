@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
     MPI_Barrier(MPI_COMM_WORLD);
     double start = MPI_Wtime();
     std::optional<arrays::Buffer> slice(std::in_place, mine.size());
+    arrays::first_touch(slice->slice(0, mine.size())); // the OS maps the pages: timed apart
+    r.touch_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
+    start = MPI_Wtime();
     arrays::fill(slice->slice(0, mine.size()), mine.begin); // values mine.begin, mine.begin + 1, ...
     r.fill_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     start = MPI_Wtime();

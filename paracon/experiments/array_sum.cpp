@@ -60,6 +60,7 @@ void report(Report& report, const Options& options, int workers, const std::vect
     Json entry = {{"sum", to_string(r.sum)},
                   {"mod23", static_cast<unsigned>(r.sum % 23)},
                   {"seconds", seconds},
+                  {"first_touch_seconds", r.touch_seconds},
                   {"fill_seconds", r.fill_seconds},
                   {"sum_seconds", r.sum_seconds},
                   {"values_per_ns", seconds > 0 ? static_cast<double>(options.n) / seconds / 1e9 : 0.0}};
@@ -75,7 +76,11 @@ void report(Report& report, const Options& options, int workers, const std::vect
   }
   double seconds = 0;
   for (const Result& r : results) seconds += r.fill_seconds + r.sum_seconds;
+  double touch = 0;
+  for (const Result& r : results) touch += r.touch_seconds;
   report.add("seconds", seconds, "seconds", format_seconds(seconds));
+  if (touch > 0) report.add("first_touch_seconds", touch, "first touch",
+                            format_seconds(touch) + " (the OS mapping the array's pages, before the clock)");
   std::uint64_t peak = 0;
   for (std::uint64_t p : peak_memory) peak = std::max(peak, p);
   report.add("peak_memory", peak, "peak memory per process", format_bytes(static_cast<double>(peak)));

@@ -51,6 +51,11 @@ Buffer::~Buffer() {
   if (data_) munmap(data_, bytes_);
 }
 
+void first_touch(Slice slice) {
+  constexpr Eigen::Index per_page = 4096 / sizeof(std::int64_t);
+  for (Eigen::Index k = 0; k < slice.size(); k += per_page) slice[k] = 0;
+}
+
 void fill(Slice slice, std::uint64_t first) { PARACON_DISPATCH(fill(slice.data(), slice.size(), first)); }
 
 u128 sum_materialized(const Slice& slice, std::uint64_t first) {

@@ -31,11 +31,12 @@ inline const char* memory_advice = "try a smaller SIZE, more ranks, or --variant
 struct Result {
   Variant variant;
   u128 sum = 0;
-  double fill_seconds = 0; // materialized only: np.arange's part
+  double touch_seconds = 0; // materialized only: the pages mapped by the OS, untimed (see first_touch)
+  double fill_seconds = 0;  // materialized only: np.arange's part
   double sum_seconds = 0;
 };
 
-// The report: per variant the sum, sum % 23, its time and bandwidth; numpy's int64 answer; peak
+// The report: per variant the sum, sum % 23, its time (the first touch apart) and bandwidth; numpy's int64 answer; peak
 // memory per process; verdict: every sum equals n(n-1)/2.
 void report(Report& report, const Options& options, int workers, const std::vector<Result>& results,
             const std::vector<std::uint64_t>& peak_memory);

@@ -40,6 +40,10 @@ private:
   std::size_t bytes_ = 0;
 };
 
+// One write per page of the slice: the OS maps its pages (zeroed) now, on the NUMA node of the
+// thread that calls it. What a fresh array costs before a value is in it: on a machine whose
+// memory was never touched this is the slow part, and it varies from run to run.
+void first_touch(Slice slice);
 // slice[k] = first + k: np.arange's values, written by evaluating the lazy expression into memory.
 void fill(Slice slice, std::uint64_t first);
 // The exact sum of a slice that fill() wrote from `first` (the chunk lengths depend on the values).
