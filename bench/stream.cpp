@@ -6,8 +6,8 @@
 //   write_gb_per_s, read_gb_per_s (medians) and write_read_gb_per_s: 2 x 8 N bytes over the
 //   median of (write + read) seconds, the figure array_sum's GB/s is compared with.
 #include <algorithm>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <vector>
 
 #include <omp.h>

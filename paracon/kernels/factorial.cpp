@@ -111,6 +111,23 @@ mpz_class rejoin(const mpz_class& high_product, const mpz_class& low_product, st
   return value;
 }
 
+namespace {
+
+// The exponent of 5 in `value` (not 0). mpz_remove(5) would take several times as long as N!
+// itself, so Legendre's count for N! is tried first and confirmed: value = q 5^L with q not a
+// multiple of 5 means exactly L. Only a value that is not N! pays for mpz_remove.
+std::uint64_t fives(const mpz_class& value, std::uint64_t n) {
+  const std::uint64_t guess = legendre_zeros(n);
+  mpz_class power, q, r;
+  mpz_ui_pow_ui(power.get_mpz_t(), 5, guess);
+  mpz_tdiv_qr(q.get_mpz_t(), r.get_mpz_t(), value.get_mpz_t(), power.get_mpz_t());
+  if (r == 0 && mpz_fdiv_ui(q.get_mpz_t(), 5) != 0) return guess;
+  mpz_class five = 5;
+  return mpz_remove(q.get_mpz_t(), value.get_mpz_t(), five.get_mpz_t());
+}
+
+} // namespace
+
 Facts read_facts(const mpz_class& value, std::uint64_t n) {
   Facts f;
   f.n = n;
@@ -123,9 +140,7 @@ Facts read_facts(const mpz_class& value, std::uint64_t n) {
     if (value < ten) --d;
   }
   f.digits = d;
-  mpz_class rest;
-  mpz_class ten = 10;
-  f.trailing_zeros = value == 0 ? 0 : mpz_remove(rest.get_mpz_t(), value.get_mpz_t(), ten.get_mpz_t());
+  f.trailing_zeros = value == 0 ? 0 : std::min<std::uint64_t>(mpz_scan1(value.get_mpz_t(), 0), fives(value, n));
   if (d <= 50) {
     const std::string text = value.get_str();
     std::memcpy(f.value, text.data(), text.size());

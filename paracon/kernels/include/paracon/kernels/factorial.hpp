@@ -47,7 +47,7 @@ mpz_class rejoin(const mpz_class& high_product, const mpz_class& low_product, st
 struct Facts {
   std::uint64_t n = 0;
   std::uint64_t digits = 0;         // exact decimal length
-  std::uint64_t trailing_zeros = 0; // counted by dividing out tens
+  std::uint64_t trailing_zeros = 0; // min(exponents of 2 and 5), each read from the value
   std::uint64_t mod_m61 = 0;        // residue modulo 2^61 - 1
   char value[51] = {};              // the number itself when it has at most 50 digits
 };

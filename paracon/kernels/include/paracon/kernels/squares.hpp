@@ -30,7 +30,8 @@ struct Inputs {
 };
 
 constexpr std::uint64_t item(std::uint64_t seed, std::uint64_t index, std::uint64_t max) {
-  return splitmix64(seed + index) % max;
+  const std::uint64_t x = splitmix64(seed + index);
+  return (max & (max - 1)) == 0 ? x & (max - 1) : x % max; // a power of two: a mask, not a division
 }
 constexpr std::uint64_t item(const Inputs& inputs, std::uint64_t index) { return item(inputs.seed, index, inputs.max); }
 
@@ -40,15 +41,28 @@ std::string line(std::uint64_t x, u128 y);
 // The prime 2^61 - 1, modulus of the square checks and of the fingerprint.
 constexpr std::uint64_t p61 = (std::uint64_t{1} << 61) - 1;
 
+// v mod 2^61 - 1 without a division: 2^61 = 1 (mod p), so the bits above 61 fold onto the low
+// ones (twice brings any 128-bit value under p + 2^7), then one subtraction.
+constexpr std::uint64_t mod_p61(u128 v) {
+  v = (v & p61) + (v >> 61);
+  v = (v & p61) + (v >> 61);
+  const auto r = static_cast<std::uint64_t>(v);
+  return r >= p61 ? r - p61 : r;
+}
+
 // An independent check of one square: y mod p against (x mod p)^2 mod p, p = 2^61 - 1.
-bool square_checks(std::uint64_t x, u128 y);
+constexpr bool square_checks(std::uint64_t x, u128 y) {
+  const u128 r = mod_p61(x);
+  return mod_p61(y) == mod_p61(r * r);
+}
 
 // sum of (i + 1) * y_i mod 2^61 - 1: a fingerprint of the results in their order, which the
 // tests recompute from the seed.
 template <class Square> std::uint64_t fingerprint(const std::vector<Square>& y) {
   u128 sum = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) sum = (sum + u128{i + 1} * static_cast<std::uint64_t>(y[i] % p61)) % p61;
-  return static_cast<std::uint64_t>(sum);
+  for (std::size_t i = 0; i < y.size(); ++i) // terms under 2^61: 2^64 of them fit in 128 bits
+    sum += mod_p61(u128{i + 1} * mod_p61(y[i]));
+  return mod_p61(sum);
 }
 
 } // namespace paracon::squares
