@@ -11,7 +11,8 @@ Strong scaling keeps the problem fixed (range_sum: n = --strong; big_power: --st
 per worker). Workers are ranks x threads; the lists are arguments, so the same script sweeps
 1..N nodes inside a cluster job (OMP_NUM_THREADS and the launcher do the rest).
 
-For each point: the median of the program's own seconds over --repetitions runs; speedup
+For each point: the median of the program's own seconds over --repetitions runs, after an
+untimed one, interleaved with the other points' runs, and their spread ((max - min) / median); speedup
 S = t(1 worker) / t(p); efficiency S / p (weak: t(1) / t(p)); the Karp-Flatt metric
 e = (1/S - 1/p) / (1 - 1/p), the serial fraction that point implies. A serial fraction f is
 fitted to the strong points (Amdahl: 1/S = f + (1 - f)/p, least squares). Points with more
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import runner
 
-FIELDS = ["kind", "ranks", "threads", "workers", "size", "seconds", "speedup", "efficiency", "karp_flatt",
+FIELDS = ["kind", "ranks", "threads", "workers", "size", "seconds", "spread", "speedup", "efficiency", "karp_flatt",
           "beyond_cores"]
 
 
@@ -45,20 +46,24 @@ def workload(experiment, kind, base, workers):
 
 
 def sweep(args):
+    """Each kind's points after one untimed run each, their repetitions interleaved (a slow
+    minute falls on every point alike); the median of each point's own seconds."""
     rows = []
     for kind, base in (("strong", args.strong), ("weak", args.weak)):
+        points = {}
         for ranks in args.ranks:
             for threads in args.threads:
                 program_args, size = workload(args.experiment, kind, base, ranks * threads)
-                times = []
-                for _ in range(args.repetitions):
-                    report = runner.run("hybrid", args.experiment, program_args, ranks=ranks, threads=threads)
-                    if not report.get("valid"):
-                        sys.exit(f"scaling: {args.experiment} at {ranks}x{threads} did not validate")
-                    times.append(report["seconds"])
-                rows.append({"kind": kind, "ranks": ranks, "threads": threads, "workers": ranks * threads,
-                             "size": size, "seconds": statistics.median(times)})
-                print(f"  {kind} {ranks} x {threads}: {rows[-1]['seconds']:.4f} s", file=sys.stderr)
+                points[ranks, threads, size] = (lambda a=program_args, r=ranks, t=threads:
+                                                runner.run("hybrid", args.experiment, a, ranks=r, threads=t))
+        samples = runner.interleave(points, args.repetitions)
+        for (ranks, threads, size), reports in samples.items():
+            if not all(r.get("valid") for r in reports):
+                sys.exit(f"scaling: {args.experiment} at {ranks}x{threads} did not validate")
+            rows.append({"kind": kind, "ranks": ranks, "threads": threads, "workers": ranks * threads,
+                         "size": size, "seconds": runner.median(reports), "spread": runner.spread(reports)})
+            print(f"  {kind} {ranks} x {threads}: {rows[-1]['seconds']:.4f} s (spread {rows[-1]['spread']:.0%})",
+                  file=sys.stderr)
     return rows
 
 

@@ -50,6 +50,11 @@ constexpr std::uint64_t mod_p61(u128 v) {
   return r >= p61 ? r - p61 : r;
 }
 
+constexpr std::uint64_t mod_p61(std::uint64_t v) {
+  const std::uint64_t r = (v & p61) + (v >> 61);
+  return r >= p61 ? r - p61 : r;
+}
+
 // An independent check of one square: y mod p against (x mod p)^2 mod p, p = 2^61 - 1.
 constexpr bool square_checks(std::uint64_t x, u128 y) {
   const u128 r = mod_p61(x);
@@ -60,9 +65,12 @@ constexpr bool square_checks(std::uint64_t x, u128 y) {
 // tests recompute from the seed.
 template <class Square> std::uint64_t fingerprint(const std::vector<Square>& y) {
   u128 sum = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) // terms under 2^61: 2^64 of them fit in 128 bits
-    sum += mod_p61(u128{i + 1} * mod_p61(y[i]));
-  return mod_p61(sum);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const u128 term = u128{i + 1} * mod_p61(y[i]); // under 2^125: folded once, under 2^65
+    sum += u128{static_cast<std::uint64_t>(term) & p61} + static_cast<std::uint64_t>(term >> 61);
+  }
+  return mod_p61(sum); // 2^60 terms under 2^65 still fit in 128 bits
+
 }
 
 } // namespace paracon::squares
