@@ -15,7 +15,7 @@ latency) repeat twice, without the untimed run: nothing in a sleep warms up.
                     [--repetitions R] [--json [FILE]] [--csv FILE] [--no-scaling]
 
 Sizes: range_sum's n, big_power's exponent, factorial's n, sleep_map's scale in tenths (1: the
-notebook's 10 s of sleeps take 1 s), map_async's in thousandths (10: six 0.1 s sleeps),
+notebook's 10 s of sleeps take 1 s), map_async's in thousandths (5: sleeps of 0.05 s, and one of 0.15),
 refcount's increments per worker (MPI: a hundredth), gather's delay in ms, array_sum's n (the
 lazy variant sums 25 times as many values: it is that much faster), as_completed's and
 pool_map's count of numbers, scrape's delay per page in ms of the local bookshop
@@ -138,9 +138,9 @@ def sleep_map_summary(report):
     return f"{report['seconds']:.2f} s of {report['serial_seconds']:.2f} s"
 
 
-def map_async_runs(tenths, _):
+def map_async_runs(thousandths, _):
     """Notebook 001, "Códigos Assíncronos": map_async, unrelated work, ready(), wait(), get()."""
-    scale = str(tenths / 1000)
+    scale = str(thousandths / 1000)
     # The last item is longer, so that some worker finishes early and the caller has something to wait for.
     args = ["--scale", scale, "--items", "10,10,10,10,10,30"]
     return [Run("map_async", model, "-", w, args) for model in ("openmp", "mpi") for w in (1, 2, 4)]
@@ -270,13 +270,13 @@ EXPERIMENTS = {
     "big_power": (big_power_runs, big_power_summary, 10**7, 3 * 10**6, COMPUTE),
     "factorial": (factorial_runs, factorial_summary, 2 * 10**6, 10**5, COMPUTE),
     "sleep_map": (sleep_map_runs, sleep_map_summary, 1, 1, WAITS),
-    "map_async": (map_async_runs, map_async_summary, 10, 10, WAITS),
+    "map_async": (map_async_runs, map_async_summary, 5, 5, WAITS),
     "refcount": (refcount_runs, refcount_summary, 10**6, 10**6, COMPUTE),
     "gather": (gather_runs, gather_summary, 100, 100, WAITS),
     "array_sum": (array_sum_runs, array_sum_summary, 2 * 10**8, 2 * 10**8, COMPUTE),
     "as_completed": (as_completed_runs, as_completed_summary, 10, 10, WAITS),
     "pool_map": (pool_map_runs, pool_map_summary, 5 * 10**7, 2 * 10**5, COMPUTE),
-    "scrape": (scrape_runs, scrape_summary, 20, 20, WAITS),
+    "scrape": (scrape_runs, scrape_summary, 10, 10, WAITS),
 }
 
 BOOKSHOP = {}  # scrape's local server while the tour runs: {"url": the --url template}
@@ -423,7 +423,7 @@ def main():
     stack.close()
     if progress and not (args.no_scaling or args.only):
         print("  the scaling sweep ...".ljust(70), end="\r", file=sys.stderr, flush=True)
-    scaling = None if args.no_scaling or args.only else scaling_sweep(args.repetitions)
+    scaling = None if args.no_scaling or args.only else scaling_sweep(min(args.repetitions, 2))
 
     table = []
     for run, row, python in rows:
