@@ -67,6 +67,13 @@ function(paracon_add_program model experiment)
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${experiment}
     RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/${model})
+  paracon_link_program(${target} ${model} ${experiment})
+  set_property(GLOBAL APPEND PROPERTY PARACON_${model}_PROGRAMS ${target})
+endfunction()
+
+# paracon_link_program(<target> <model> <experiment>): what a program of that model and
+# experiment links (paracon_add_program's programs, and the coursework's student builds of them).
+function(paracon_link_program target model experiment)
   target_link_libraries(${target} PRIVATE paracon::options paracon::plumbing)
   if(TARGET paracon::${experiment})
     target_link_libraries(${target} PRIVATE paracon::${experiment})
@@ -77,7 +84,10 @@ function(paracon_add_program model experiment)
   if(model STREQUAL "openmp" OR model STREQUAL "hybrid")
     target_link_libraries(${target} PRIVATE OpenMP::OpenMP_CXX)
   endif()
-  set_property(GLOBAL APPEND PROPERTY PARACON_${model}_PROGRAMS ${target})
+  # scrape's multi mode drives libcurl's multi interface itself: that loop is its lesson.
+  if(model STREQUAL "openmp" AND experiment STREQUAL "scrape")
+    target_link_libraries(${target} PRIVATE CURL::libcurl)
+  endif()
 endfunction()
 
 # The environment every MPI launch in the tests needs. Open MPI refuses root and more

@@ -47,16 +47,27 @@ int main(int argc, char** argv) {
   const double start = MPI_Wtime();
 
   rs::Worker mine;
+  //@ task 1: In split mode, give this rank its own block of [0, n), so that the ranks share the
+  //@ sum instead of each repeating it (replicate mode keeps the whole range, as the notebook's
+  //@ processes do).
+  //@ hint: paracon::block({0, n}, ranks, rank) is rank's block, the blocks' sizes differing by at most one.
+  //@ start: mine.part = paracon::Range{0, options.n}; // every rank the whole range
   // replicate: the whole range, as every notebook process does; split: this rank's block.
   mine.part =
       options.mode == rs::Mode::replicate ? paracon::Range{0, options.n} : paracon::block({0, options.n}, ranks, rank);
+  //@ end
   mine.sum = paracon::range_sum(mine.part.begin, mine.part.end);
   mine.seconds = MPI_Wtime() - start;
 
   paracon::u128 total = mine.sum; // replicate: every rank holds the whole sum already
+  //@ task 2: In split mode, add every rank's partial sum into `total` on rank 0, in one
+  //@ collective call. MPI has no 128-bit integer type: the session provides a 16-byte type and
+  //@ the operation that adds two of them.
+  //@ hint: MPI_Reduce with mpi.u128_type() and mpi.u128_sum(), root 0.
   if (options.mode == rs::Mode::split)
     // The partial sums meet on rank 0: 16-byte values added by the session's MPI_Op.
     MPI_Reduce(&mine.sum, &total, 1, mpi.u128_type(), mpi.u128_sum(), 0, MPI_COMM_WORLD);
+  //@ end
 
   const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // the slowest rank
 

@@ -51,7 +51,12 @@ int main(int argc, char** argv) {
   paracon::u128 total = 0;
   int team = threads; // the threads we really get: OpenMP may give fewer than asked
   paracon::Stopwatch clock;
+  //@ task 1: Make the block below run on a team of `threads` threads at once, each with its own
+  //@ `total`, the totals added together when the team ends: so that in split mode the blocks'
+  //@ sums add up to the whole sum, and in replicate mode each thread sums the whole range.
+  //@ hint: one directive before the block: a parallel region, with a reduction clause for total.
 #pragma omp parallel num_threads(threads) reduction(+ : total)
+  //@ end
   {
     const int me = omp_get_thread_num();
     if (me == 0) team = omp_get_num_threads();

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""The coursework: every program of the project is an exercise whose solution it is, and a few
+bug hunts. Run through scripts/exercise.
+
+    scripts/exercise list                      the exercises and bug hunts
+    scripts/exercise show NAME                 what to do, which notebook cell, how to check
+    scripts/exercise start NAME [--force]      write the skeleton to work/<model>/<name>.cpp
+    scripts/exercise check NAME [--file F] [--json FILE] [--solution]
+                                               grade work/<model>/<name>.cpp (or F; --solution:
+                                               the project's own program): a table of criteria,
+                                               "N passed, N failed", exit 0 when all pass
+    scripts/exercise handout DIR               a tree with the skeletons and the graders, and no
+                                               solution, for students
+    scripts/exercise index                     the exercises as a Markdown table
+
+NAME is <model>-<program> (openmp-range_sum, mpi-pool_map, hybrid-big_power, ...) or a bug
+hunt's name (openmp-twin_primes, ...). The skeleton is made from the program itself: the lines
+between its `//@` markers are the lesson, and the skeleton has the task instead
+(coursework/markers.py). Each exercise's runs and thresholds: coursework/exercises/NAME.toml.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import markers  # noqa: E402
+
+WORK = ROOT / "work"
+
+
+@dataclass
+class Exercise:
+    id: str
+    model: str
+    name: str
+    spec: dict
+
+    @property
+    def bughunt(self):
+        return self.spec.get("kind") == "bughunt"
+
+    @property
+    def source(self):
+        """The file the exercise is made from: the program (or the bug hunt's fixed program)."""
+        return ROOT / self.spec.get("source", f"{self.model}/{self.name}.cpp")
+
+    @property
+    def work(self):
+        return WORK / self.model / f"{self.name}.cpp"
+
+    def text(self):
+        return self.source.read_text()
+
+    def skeleton(self):
+        return markers.skeleton(self.text(), str(self.source.relative_to(ROOT)))
+
+    def tasks(self):
+        return markers.tasks(self.text(), str(self.source.relative_to(ROOT)))
+
+
+def exercises():
+    found = {}
+    for path in sorted((HERE / "exercises").glob("*.toml")):
+        model, _, name = path.stem.partition("-")
+        with open(path, "rb") as f:
+            found[path.stem] = Exercise(path.stem, model, name, tomllib.load(f))
+    return found
+
+
+def find(name):
+    every = exercises()
+    if name not in every:
+        close = [e for e in every if name in e]
+        sys.exit(f"exercise: no exercise '{name}'" + (f"; did you mean {', '.join(close)}?" if close else
+                                                      "; `scripts/exercise list` lists them") + "")
+    return every[name]
+
+
+def show(exercise):
+    s = exercise.spec
+    out = [f"{exercise.id}: {s['title']}", ""]
+    if s.get("notebook"):
+        out += [f"Notebook cell: {s['notebook']}", ""]
+    if exercise.bughunt:
+        out += [s["story"], ""]
+        out += [f"Your file: work/{exercise.model}/{exercise.name}.cpp (scripts/exercise start {exercise.id})", ""]
+    else:
+        out += [f"Your file: work/{exercise.model}/{exercise.name}.cpp, a copy of {exercise.model}/{exercise.name}.cpp "
+                f"without its lesson (scripts/exercise start {exercise.id}). Everything else works: write the", "marked parts.", ""]
+        for number, text, hint in exercise.tasks():
+            out.append(f"  {number}. {text}")
+            if hint:
+                out.append(f"     Hint: {hint}")
+        out.append("")
+    out += [f"Check: scripts/exercise check {exercise.id}  (builds, correct at 1 to 4 "
+            f"{'threads' if exercise.model == 'openmp' else 'ranks'}, really parallel"
+            + (", race-free" if exercise.model != "mpi" else "") + ", no hang)"]
+    if s.get("going_further"):
+        out += ["", "Going further:"] + [f"  - {g}" for g in s["going_further"]]
+    return "\n".join(out)
+
+
+def start(exercise, force):
+    target = exercise.work
+    if target.exists() and not force:
+        sys.exit(f"exercise: {target.relative_to(ROOT)} exists: your work is kept (--force writes the skeleton over it)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(exercise.skeleton())
+    print(f"wrote {target.relative_to(ROOT)}: the skeleton of {exercise.id}\n")
+    print(show(exercise))
+
+
+def ensure_builds(exercise, solution):
+    """The builds the grader needs, configured (scripts/setup does it, once)."""
+    needed = ["default"] + (["archer"] if exercise.model in ("openmp", "hybrid") else [])
+    for preset in needed:
+        folder = ROOT / ("build" if preset == "default" else f"build-{preset}")
+        probe = folder / "coursework" / ("libompt_probe.so" if preset == "archer" else "libpmpi_probe.so")
+        if not (folder / "CMakeCache.txt").exists() or not probe.exists():
+            print(f"exercise: setting up {folder.name}/ first (scripts/setup {preset})", file=sys.stderr)
+            subprocess.run([str(ROOT / "scripts" / "setup"), preset], check=True)
+
+
+def check(exercise, file, solution, json_path, quiet):
+    import grade
+    if solution:
+        source = exercise.source
+    else:
+        source = Path(file).resolve() if file else exercise.work
+        if not source.exists():
+            sys.stderr.write(f"exercise: {source} does not exist: `scripts/exercise start {exercise.id}` writes "
+                             "the skeleton there\n")
+            return 2
+    ensure_builds(exercise, solution)
+    log = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))
+    log(f"grading {source} ({exercise.id})")
+    grader = grade.Grader(exercise, source, solution, log)
+    criteria = grader.grade()
+    shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
+    print(grade.table(exercise, shown, criteria))
+    if json_path:
+        Path(json_path).write_text(json.dumps(grade.results_json(exercise, shown, criteria), indent=1) + "\n")
+    return 0 if all(c.passed for c in criteria) else 1
+
+
+def index():
+    rows = ["| exercise | what you write | notebook cell | the skeleton fails |", "|---|---|---|---|"]
+    for e in exercises().values():
+        s = e.spec
+        what = s["title"] if not e.bughunt else f"bug hunt: {s['title']}"
+        rows.append(f"| `{e.id}` | {what} | {s.get('notebook', '-')} | {', '.join(s.get('skeleton_fails', []))} |")
+    return "\n".join(rows) + "\n"
+
+
+# What a handout leaves out: the solutions (the programs, the bug hunts' fixed versions), the
+# tests of the programs, the benchmarks, the serial programs and the repository's own files.
+HANDOUT_SKIP = {".git", "build", "build-asan", "build-mpich", "build-archer", "build-native", "work", "bench",
+                "serial", ".ci", "__pycache__"}
+
+
+def handout(folder):
+    """A standalone tree for students: every program replaced by its skeleton (so nothing in it
+    holds a solution), the bug hunts as their buggy versions, the shared library, the graders,
+    the checks, the exercise texts, and a build without the project's tests."""
+    target = Path(folder).resolve()
+    if target.exists() and any(target.iterdir()):
+        sys.exit(f"exercise: {target} exists and is not empty")
+    if target.is_relative_to(ROOT):
+        sys.exit("exercise: write the handout outside the repository")
+    every = exercises()
+    solutions = {e.source.resolve() for e in every.values()}
+
+    def ignore(directory, names):
+        here = Path(directory)
+        skipped = {n for n in names if n in HANDOUT_SKIP or n.endswith(".pyc")}
+        if here == ROOT / "tests":  # the graders' checks only
+            skipped |= {n for n in names if n not in ("check_program.py", "checks", "scrape")}
+        if here == ROOT / "tests" / "scrape":
+            skipped |= {n for n in names if n != "bookshop.py"}
+        return skipped
+
+    shutil.copytree(ROOT, target, ignore=ignore)
+    for e in every.values():
+        copy = target / e.source.relative_to(ROOT)
+        copy.write_text(e.skeleton())
+    # Programs with no exercise (hybrid/where) stay as they are: they are not solutions.
+    leftovers = [p for p in solutions if not (target / p.relative_to(ROOT)).exists()]
+    assert not leftovers, leftovers
+    patch_handout_build(target)
+    (target / "EXERCISES.md").write_text(handout_readme(every))
+    print(f"wrote {target}: {len(every)} exercises' skeletons, no solution")
+    return 0
+
+
+def patch_handout_build(target):
+    """The handout builds no tests and no benchmarks; its archer preset builds the programs,
+    the coursework's probes and nothing else."""
+    presets = json.loads((target / "CMakePresets.json").read_text())
+    for preset in presets.get("configurePresets", []):
+        preset.setdefault("cacheVariables", {}).update(PARACON_TESTS="OFF", PARACON_BENCH="OFF")
+    for preset in presets.get("buildPresets", []):
+        if "targets" in preset:
+            preset["targets"] = ["coursework_probes"]
+    presets["testPresets"] = []
+    (target / "CMakePresets.json").write_text(json.dumps(presets, indent=2) + "\n")
+
+
+def handout_readme(every):
+    lines = ["# Exercises", "",
+             "Each exercise is one program of the course with its lesson cut out: you write the",
+             "parallel construct the notebook cell is about, and the grader proves your program",
+             "correct, really parallel (from inside the OpenMP runtime and the MPI library, not",
+             "from what it prints) and free of data races.", "",
+             "```sh",
+             "scripts/setup && scripts/setup archer      # once: packages, then the two builds",
+             "scripts/exercise list",
+             "scripts/exercise start openmp-range_sum    # writes work/openmp/range_sum.cpp",
+             "scripts/exercise check openmp-range_sum    # a table of criteria, N passed, N failed",
+             "sbatch jobs/grade.sbatch openmp-range_sum  # the same, as a SLURM job",
+             "```", "", index()]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the exercises and bug hunts")
+    p = commands.add_parser("show", help="an exercise's text")
+    p.add_argument("name")
+    p = commands.add_parser("start", help="write an exercise's skeleton to work/")
+    p.add_argument("name")
+    p.add_argument("--force", action="store_true", help="write it over your file")
+    p = commands.add_parser("check", help="grade a file")
+    p.add_argument("name")
+    p.add_argument("--file", help="the file to grade (default: work/<model>/<name>.cpp)")
+    p.add_argument("--solution", action="store_true", help="grade the project's own program (not in handouts)")
+    p.add_argument("--json", metavar="FILE", help="write the grade as JSON (Gradescope's results.json format)")
+    p.add_argument("--quiet", action="store_true", help="only the table")
+    p = commands.add_parser("handout", help="write a tree for students, without solutions")
+    p.add_argument("folder")
+    p = commands.add_parser("skeleton", help="print an exercise's skeleton (or, --serial, its serial mutant)")
+    p.add_argument("name")
+    p.add_argument("--serial", action="store_true", help="the solution with the OpenMP pragmas of its lesson removed")
+    p.add_argument("--solution", action="store_true", help="the solution without its markers")
+    commands.add_parser("index", help="the exercises as a Markdown table")
+    args = parser.parse_args()
+
+    if args.command == "list":
+        every = exercises()
+        width = max(len(e) for e in every)
+        for e in every.values():
+            state = "started" if e.work.exists() else ""
+            kind = "bug hunt" if e.bughunt else f"{len(e.tasks())} task(s)"
+            print(f"{e.id.ljust(width)}  {kind:10}  {e.spec['title']}  {state}".rstrip())
+        return 0
+    if args.command == "index":
+        print(index(), end="")
+        return 0
+    if args.command == "handout":
+        return handout(args.folder)
+    exercise = find(args.name)
+    if args.command == "show":
+        print(show(exercise))
+    elif args.command == "start":
+        start(exercise, args.force)
+    elif args.command == "skeleton":
+        text = exercise.text()
+        where = str(exercise.source.relative_to(ROOT))
+        print(markers.serial(text, where) if args.serial else markers.solution(text, where) if args.solution
+              else exercise.skeleton(), end="")
+    elif args.command == "check":
+        if args.solution and exercise.source.exists() and "//@" not in exercise.text():
+            sys.exit("exercise: no solution here (a handout's programs are skeletons)")
+        return check(exercise, args.file, args.solution, args.json, args.quiet)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except markers.MarkerError as e:
+        sys.exit(f"exercise: {e}")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,507 @@
+"""The grader: builds a student's file as the program it replaces is built, runs it, and proves
+five things, each a criterion with its evidence:
+
+  builds     g++ (the release build) and, for OpenMP, clang++ with ThreadSanitizer compile it
+             without a warning in the student's file
+  correct    the project's own checks (tests/checks/<experiment>.py, values computed there with
+             Python's integers) hold at 1 to 4 threads or ranks, at sizes no worker count divides
+  parallel   the runtime saw the work shared: for OpenMP an OMPT tool inside LLVM's libomp
+             measures each thread's time in the program's own code inside parallel regions; for
+             MPI a PMPI layer counts each rank's calls and bytes and its time outside MPI. What
+             the program prints is never the evidence. The speedup is measured and reported,
+             never graded (a shared machine makes it noise)
+  race-free  the clang++ build under LLVM's Archer reports no data race
+  no hang    every run ended within its time limit; a hang names the ranks still running, and
+             the MPI call each was in
+
+Each exercise's runs, sizes and thresholds are in coursework/exercises/<exercise>.toml.
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import runner  # noqa: E402  how to launch MPI, Open MPI's settings
+
+BUILD, ARCHER = ROOT / "build", ROOT / "build-archer"
+CHECK = ROOT / "tests" / "check_program.py"
+NAMES = {"builds": "builds", "correct": "correct", "parallel": "parallel", "race_free": "race-free",
+         "no_hang": "no hang"}
+DEFAULT_CRITERIA = {"openmp": ["builds", "correct", "parallel", "race_free", "no_hang"],
+                    "mpi": ["builds", "correct", "parallel", "no_hang"],
+                    "hybrid": ["builds", "correct", "parallel", "race_free", "no_hang"]}
+
+
+# Warnings that do not matter for a grade: a skeleton leaves variables unused until the student
+# writes the lesson; every other warning (an unknown #pragma, a narrowing, an uninitialised
+# value, a misleading indentation) fails the build criterion.
+IGNORED_WARNINGS = re.compile(r"\[-Wunused-(variable|parameter|but-set-variable|private-field)\]")
+
+
+@dataclass
+class Criterion:
+    key: str
+    passed: object = None          # True, False, or None: not run
+    why: str = ""                  # the evidence in a line, or the reason it failed
+    hint: str = ""
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    code: object                   # exit code, None when killed at its time limit
+    stdout: str
+    stderr: str
+    seconds: float
+    hang: str = ""                 # who was still running, when killed
+
+
+def run(command, env, timeout, probe_dir=None):
+    """Runs a command in its own process group; kills the whole group at the time limit, and
+    then reads from the PMPI probe's status files which ranks were still running, and where."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               errors="replace", start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+        return Outcome(process.returncode, out, err, time.perf_counter() - start)
+    except subprocess.TimeoutExpired:
+        hang = hang_report(probe_dir)
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        return Outcome(None, out, err, time.perf_counter() - start, hang or "no MPI status was recorded")
+
+
+def program_failure(text):
+    """The program's own verdict, from the JSON report a checker shows after its FAIL line."""
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                report = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(report, dict) and report.get("failure"):
+                return str(report["failure"])
+    return ""
+
+
+def hang_report(probe_dir):
+    """'rank 0 in MPI_Send (to rank 1, 8000000 bytes); rank 1 in ...' from the probe's status files."""
+    if not probe_dir:
+        return ""
+    states = []
+    for path in sorted(Path(probe_dir).glob("rank-*.status"), key=lambda p: int(re.sub(r"\D", "", p.name) or 0)):
+        text = path.read_bytes().split(b"\0")[0].decode(errors="replace").strip()
+        rank = re.sub(r"\D", "", path.name)
+        if text != "finished":
+            states.append(f"rank {rank} {text or 'starting'}")
+    return "; ".join(states)
+
+
+class Grader:
+    def __init__(self, exercise, source=None, solution=False, log=None):
+        self.exercise = exercise
+        self.model, self.name = exercise.model, exercise.name
+        self.source = Path(source) if source else None
+        self.solution = solution
+        self.log = log or (lambda text: None)
+        self.criteria = {key: Criterion(key) for key in exercise.spec.get("criteria", DEFAULT_CRITERIA[self.model])}
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"grade-{exercise.id}-"))
+        self.hangs = []
+        self.runs = 0
+        self.mpi_env = runner.mpi_environment() if self.model in ("mpi", "hybrid") else {}
+
+    # --- binaries ---------------------------------------------------------------------------
+
+    def binary(self, build):
+        if self.solution:
+            return build / self.model / self.name
+        return build / "student" / self.model / self.name
+
+    def build_one(self, build, label):
+        """Copies the source into the build tree's student-src/ and builds its target. Returns
+        (ok, warnings, errors): the compiler's lines about the student's file."""
+        target = f"student_{self.model}_{self.name}"
+        copy = build / "student-src" / self.model / f"{self.name}.cpp"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.source, copy)
+        os.utime(copy)  # a new time stamp: make rebuilds it even from an older file
+        done = run(["cmake", "--build", str(build), "--target", target, "--", "-s"], dict(os.environ), 600)
+        text = (done.stdout + done.stderr).replace(str(copy), str(self.source))
+        mine = [line for line in text.splitlines() if str(self.source) in line]
+        warnings = [line for line in mine if ": warning:" in line and not IGNORED_WARNINGS.search(line)]
+        errors = [line for line in mine if ": error:" in line] or (
+            [] if done.code == 0 else [line for line in text.splitlines() if "error" in line.lower()][:5])
+        self.log(f"  {label}: {'built' if done.code == 0 else 'FAILED'}"
+                 + (f", {len(warnings)} warning(s)" if warnings else ""))
+        return done.code == 0, warnings, errors
+
+    def builds(self):
+        c = self.criteria["builds"]
+        needs_clang = self.model in ("openmp", "hybrid")
+        if self.solution:
+            missing = [str(p) for p in ([self.binary(BUILD)] + ([self.binary(ARCHER)] if needs_clang else []))
+                       if not p.exists()]
+            c.passed = not missing
+            c.why = "the solution, built by the project" if not missing else f"not built: {', '.join(missing)}"
+            c.hint = "" if not missing else "scripts/setup default && scripts/setup archer"
+            self.gcc_ok, self.clang_ok = self.binary(BUILD).exists(), self.binary(ARCHER).exists()
+            return
+        self.gcc_ok, warnings, errors = self.build_one(BUILD, "g++ (build/)")
+        self.clang_ok, clang_warnings, clang_errors = (self.build_one(ARCHER, "clang++ with ThreadSanitizer "
+                                                                      "(build-archer/)") if needs_clang
+                                                       else (False, [], []))
+        warnings += [w for w in clang_warnings if w not in warnings]
+        c.evidence = {"warnings": warnings, "errors": errors + clang_errors}
+        if not self.gcc_ok or (needs_clang and not self.clang_ok):
+            c.passed = False
+            first = (errors + clang_errors + ["see the compiler's output"])[0]
+            c.why = f"does not compile: {first}"
+            c.hint = "build it yourself to see every message: cmake --build build --target student_" \
+                     f"{self.model}_{self.name}"
+        elif warnings:
+            c.passed = False
+            c.why = f"{len(warnings)} warning(s): {warnings[0]}"
+            c.hint = "a warning is often the bug: an unknown #pragma is ignored, an unused variable was meant to be used"
+        else:
+            c.passed = True
+            c.why = "g++" + (" and clang++ (ThreadSanitizer)" if needs_clang else "") + ", no warnings"
+
+    # --- launching ----------------------------------------------------------------------------
+
+    def launch(self, binary, args, ranks=1, threads=1, env_extra=None, probe_dir=None, preload=None):
+        """The command line and environment that run a binary of this exercise's model."""
+        env = dict(os.environ)
+        env.update(env_extra or {})
+        if self.model in ("openmp", "hybrid"):
+            env["OMP_NUM_THREADS"] = str(threads)
+        if probe_dir:
+            env["PARACON_PROBE_DIR"] = str(probe_dir)
+        if self.model == "openmp":
+            return [str(binary)] + list(args), env
+        env.update(self.mpi_env)
+        program = [str(binary)]
+        if preload:  # into the ranks only, not into mpiexec
+            program = ["env", f"LD_PRELOAD={preload}"] + program
+        return runner.mpi_launch(ranks) + program + list(args), env
+
+    def probe_dir(self):
+        self.runs += 1
+        folder = self.scratch / f"run-{self.runs}"
+        folder.mkdir()
+        return folder
+
+    def pmpi_probe(self, build=BUILD):
+        probe = build / "coursework" / "libpmpi_probe.so"
+        return str(probe) if probe.exists() else None
+
+    def note_hang(self, what, outcome):
+        if outcome.code is None:
+            self.hangs.append(f"{what}: killed after {outcome.seconds:.0f} s; {outcome.hang}")
+
+    # --- correct --------------------------------------------------------------------------------
+
+    def correct(self):
+        c = self.criteria["correct"]
+        if not self.gcc_ok:
+            c.why = "not run: it did not build"
+            return
+        binary = self.binary(BUILD)
+        timeout = self.exercise.spec.get("timeout", 60)
+        runs, failures = 0, []
+        for case in self.exercise.spec.get("correct", []):
+            check = case.get("check", self.name)
+            for workers in case["workers"]:
+                ranks, threads = self.shape(workers)
+                probe = self.probe_dir() if self.model != "openmp" else None
+                command, env = self.launch(binary, case.get("args", []), ranks, threads, case.get("env"), probe,
+                                           self.pmpi_probe() if probe else None)
+                shape = ["--workers", str(ranks if self.model != "openmp" else threads)]
+                if self.model == "hybrid":
+                    shape += ["--threads", str(threads)]
+                checker = [sys.executable, str(CHECK), check] + case.get("check_args", []) + shape + ["--"]
+                outcome = run(checker + command, env, timeout, probe)
+                runs += 1
+                self.note_hang(self.describe(case.get("args", []), ranks, threads), outcome)
+                if outcome.code != 0:
+                    said = next((line for line in outcome.stdout.splitlines() if line.startswith("FAIL")),
+                                outcome.stdout.strip().splitlines()[-1] if outcome.stdout.strip() else "")
+                    verdict = program_failure(outcome.stdout)
+                    if verdict:
+                        said += f" (the program says: {verdict})"
+                    failures.append((self.describe(case.get("args", []), ranks, threads),
+                                     "no answer within the time limit" if outcome.code is None else said))
+        c.evidence = {"runs": runs, "failed": [{"run": r, "why": w} for r, w in failures]}
+        if failures:
+            c.passed = False
+            c.why = f"{len(failures)} of {runs} runs wrong; first: {failures[0][0]}: {failures[0][1][:240]}"
+            c.hint = f"run it yourself: {failures[0][0]}"
+        elif runs:
+            c.passed = True
+            c.why = f"{runs} runs at {self.worker_range()}: every value as tests/checks/{self.name}.py computes it"
+
+    def shape(self, workers):
+        if self.model == "hybrid":
+            return int(workers[0]), int(workers[1])
+        return (int(workers), 1) if self.model == "mpi" else (1, int(workers))
+
+    def describe(self, args, ranks, threads):
+        binary = self.binary(BUILD).relative_to(ROOT) if self.binary(BUILD).is_relative_to(ROOT) else self.binary(BUILD)
+        line = " ".join([str(binary)] + [str(a) for a in args])
+        if self.model == "openmp":
+            return f"OMP_NUM_THREADS={threads} {line}"
+        if self.model == "hybrid":
+            return f"OMP_NUM_THREADS={threads} mpirun -n {ranks} {line}"
+        return f"mpirun -n {ranks} {line}"
+
+    def worker_range(self):
+        shapes = [self.shape(w) for case in self.exercise.spec.get("correct", []) for w in case["workers"]]
+        if self.model == "openmp":
+            counts = sorted({t for _, t in shapes})
+            return f"{counts[0]}-{counts[-1]} threads" if len(counts) > 1 else f"{counts[0]} threads"
+        if self.model == "mpi":
+            counts = sorted({r for r, _ in shapes})
+            return f"{counts[0]}-{counts[-1]} ranks" if len(counts) > 1 else f"{counts[0]} ranks"
+        return ", ".join(f"{r}x{t}" for r, t in sorted(set(shapes))) + " ranks x threads"
+
+    # --- parallel -------------------------------------------------------------------------------
+
+    def parallel(self):
+        c = self.criteria["parallel"]
+        spec = self.exercise.spec.get("parallel", {})
+        if self.model == "openmp" and not self.clang_ok or self.model == "mpi" and not self.gcc_ok \
+                or self.model == "hybrid" and not self.clang_ok:
+            c.why = "not run: it did not build"
+            return
+        findings, evidence = [], {}
+        if self.model in ("openmp", "hybrid"):
+            findings += self.thread_evidence(spec, evidence)
+        if self.model in ("mpi", "hybrid"):
+            findings += self.rank_evidence(spec, evidence)
+        c.evidence = evidence
+        failed = [text for ok, text in findings if ok is False]
+        if not findings:
+            c.why = "not run"
+        elif failed:
+            c.passed = False
+            c.why = "; ".join(failed)
+            c.hint = spec.get("hint", "the work must be shared: each worker does its part")
+        else:
+            c.passed = True
+            c.why = "; ".join(text for _, text in findings)
+        speedup = self.speedup(spec)
+        if speedup:
+            c.evidence["speedup"] = speedup
+            c.why += f"; speedup {speedup['speedup']:.2f}x at {speedup['workers']} (reported, not graded)"
+
+    def thread_evidence(self, spec, evidence):
+        """OMPT: each thread's seconds in the program's own code inside regions of 2 or more
+        threads. The second-busiest thread's share of the run must reach spec['share']."""
+        ompt = ARCHER / "coursework" / "libompt_probe.so"
+        if not ompt.exists():
+            return [(False, f"no OMPT probe ({ompt}): scripts/setup archer")]
+        ranks, threads = (spec.get("ranks", 2), spec.get("threads", 2)) if self.model == "hybrid" \
+            else (1, spec.get("workers", 2))
+        probe = self.probe_dir()
+        env = {"OMP_TOOL_LIBRARIES": str(ompt),
+               "TSAN_OPTIONS": "report_bugs=0 ignore_noninstrumented_modules=1 exitcode=0"}
+        command, env = self.launch(self.binary(ARCHER), spec.get("args", []) + ["--json"], ranks, threads, env, probe,
+                                   self.pmpi_probe(ARCHER) if self.model == "hybrid" else None)
+        outcome = run(command, env, spec.get("timeout", 120), probe)
+        self.note_hang(f"the parallel run ({self.describe(spec.get('args', []), ranks, threads)})", outcome)
+        if self.model == "hybrid":
+            self.hybrid_rank_files = probe
+        files = sorted(probe.glob("openmp-*.json"))
+        if outcome.code is None:
+            return [(False, "the run with the OMPT probe did not end")]
+        if not files:
+            return [(False, f"the OMPT probe saw no OpenMP runtime (exit code {outcome.code})")]
+        findings = []
+        share_needed = spec.get("share", 0.25)
+        evidence["threads"] = []
+        for k, path in enumerate(files):
+            data = json.loads(path.read_text())
+            per_thread = {}
+            teams = set()
+            for region in data["regions"]:
+                teams.add(region["team"])
+                if region["team"] >= 2:
+                    for index, seconds in enumerate(region["user_seconds"]):
+                        per_thread[index] = per_thread.get(index, 0.0) + seconds
+            busy = sorted(per_thread.values(), reverse=True)
+            second = busy[1] if len(busy) > 1 else 0.0
+            share = second / data["seconds"] if data["seconds"] > 0 else 0.0
+            where = f"rank {k}: " if self.model == "hybrid" else ""
+            evidence["threads"].append({"teams": sorted(teams), "thread_seconds": [round(s, 4) for s in busy],
+                                        "run_seconds": round(data["seconds"], 4), "share": round(share, 3),
+                                        "explicit_tasks": data.get("explicit_tasks", 0)})
+            detail = (f"{where}teams of {', '.join(map(str, sorted(teams))) or 'none'}; the second-busiest thread "
+                      f"worked {second:.3f} s of {data['seconds']:.3f} s ({share:.0%}, needs {share_needed:.0%})")
+            findings.append((share >= share_needed, detail if share >= share_needed else
+                             f"{where}one thread did the work: " + detail))
+        return findings
+
+    def rank_evidence(self, spec, evidence):
+        """PMPI: every rank made the calls the exercise is about, moved its bytes, and spent its
+        share of the time outside MPI (computing)."""
+        if self.model == "hybrid":
+            probe = getattr(self, "hybrid_rank_files", None)
+        else:
+            pmpi = self.pmpi_probe()
+            if not pmpi:
+                return [(False, "no PMPI probe (build/coursework/libpmpi_probe.so): scripts/setup")]
+            ranks = spec.get("workers", 2)
+            probe = self.probe_dir()
+            command, env = self.launch(self.binary(BUILD), spec.get("args", []) + ["--json"], ranks, 1, spec.get("env"),
+                                       probe, pmpi)
+            outcome = run(command, env, spec.get("timeout", 120), probe)
+            self.note_hang(f"the parallel run ({self.describe(spec.get('args', []), ranks, 1)})", outcome)
+            if outcome.code is None:
+                return [(False, f"the run with the PMPI probe hung: {outcome.hang}")]
+        files = sorted(probe.glob("rank-*.json"), key=lambda p: int(re.sub(r"\D", "", p.name))) if probe else []
+        if not files:
+            return [(False, "the PMPI probe saw no rank finish MPI")]
+        ranks = [json.loads(p.read_text()) for p in files]
+        evidence["ranks"] = ranks
+        findings = []
+        for call in spec.get("calls", []):
+            missing = [r["rank"] for r in ranks if r["calls"].get(call, 0) == 0]
+            findings.append((not missing, f"{call} on every rank" if not missing
+                             else f"rank(s) {', '.join(map(str, missing))} never called {call}"))
+        if "bytes" in spec:
+            low = [r["rank"] for r in ranks[1:] if r["bytes_sent"] + r["bytes_received"] < spec["bytes"]]
+            moved = min(r["bytes_sent"] + r["bytes_received"] for r in ranks[1:]) if len(ranks) > 1 else 0
+            findings.append((not low, f"every rank but 0 moved at least {spec['bytes']} bytes (least: {moved})"
+                             if not low else f"rank(s) {', '.join(map(str, low))} moved under {spec['bytes']} bytes "
+                                             "of data: their share never reached them"))
+        if "rank_share" in spec:
+            chosen = ranks[1:] if spec.get("share_ranks") == "workers" and len(ranks) > 1 else ranks
+            work = {r["rank"]: max(0.0, r["seconds"] - r["seconds_in_mpi"]) for r in chosen}
+            most = max(work.values()) or 1e-9
+            idle = [rank for rank, seconds in work.items() if seconds < spec["rank_share"] * most]
+            shown = ", ".join(f"{rank}: {seconds:.3f} s" for rank, seconds in work.items())
+            findings.append((not idle, f"time outside MPI per rank ({shown})" if not idle else
+                             f"rank(s) {', '.join(map(str, idle))} computed under {spec['rank_share']:.0%} of the "
+                             f"busiest rank's time ({shown}): the work was not shared"))
+        return findings
+
+    def speedup(self, spec):
+        """The program's own seconds at 1 worker and at the parallel run's, from the release
+        build: reported beside the evidence, never graded."""
+        if not self.gcc_ok or spec.get("no_speedup"):
+            return None
+        shapes = {"openmp": ((1, 1), (1, spec.get("workers", 2))), "mpi": ((1, 1), (spec.get("workers", 2), 1)),
+                  "hybrid": ((1, 1), (spec.get("ranks", 2), spec.get("threads", 2)))}[self.model]
+        seconds = []
+        for ranks, threads in shapes:
+            command, env = self.launch(self.binary(BUILD), spec.get("args", []) + ["--json"], ranks, threads)
+            outcome = run(command, env, spec.get("timeout", 120))
+            try:
+                seconds.append(float(json.loads(outcome.stdout)["seconds"]))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+                return None
+        if not seconds[1]:
+            return None
+        ranks, threads = shapes[1]
+        workers = {"openmp": f"{threads} threads", "mpi": f"{ranks} ranks", "hybrid": f"{ranks}x{threads}"}[self.model]
+        return {"one_worker_seconds": seconds[0], "seconds": seconds[1], "speedup": seconds[0] / seconds[1],
+                "workers": workers}
+
+    # --- race-free ------------------------------------------------------------------------------
+
+    def race_free(self):
+        c = self.criteria["race_free"]
+        if not self.clang_ok:
+            c.why = "not run: the clang++ build failed" if not self.solution else "not run: build-archer/ has no binary"
+            return
+        archer = runner.cmake_cache("PARACON_ARCHER", ARCHER)
+        if not archer:
+            c.why = "not run: build-archer/ has no Archer (scripts/setup archer)"
+            return
+        spec = self.exercise.spec.get("race", {})
+        threads = spec.get("workers", 2)
+        probe = self.probe_dir() if self.model == "hybrid" else None
+        env = {"OMP_TOOL_LIBRARIES": archer,
+               "TSAN_OPTIONS": "ignore_noninstrumented_modules=1 halt_on_error=0 exitcode=66"}
+        command, env = self.launch(self.binary(ARCHER), spec.get("args", []), 1, threads, env, probe)
+        outcome = run(command, env, spec.get("timeout", 180), probe)
+        self.note_hang(f"the race run ({self.describe(spec.get('args', []), 1, threads)})", outcome)
+        reports = outcome.stderr.count("WARNING: ThreadSanitizer")
+        frames = [line.strip() for line in outcome.stderr.splitlines()
+                  if re.match(r"\s*#\d+ ", line) and str(ROOT) in line or "student-src" in line]
+        frames = [f.replace(str(ARCHER / "student-src" / self.model / f"{self.name}.cpp"), str(self.source or ""))
+                  for f in frames]
+        c.evidence = {"reports": reports, "threads": threads, "exit_code": outcome.code, "first_frames": frames[:4]}
+        if outcome.code is None:
+            c.passed = False
+            c.why = "the run under Archer did not end"
+        elif reports or outcome.code == 66:
+            c.passed = False
+            where = re.sub(r"^#\d+\s+\S+\s+", "", frames[0]) if frames else "see the report"
+            c.why = f"Archer reported {reports} data race(s) at {threads} threads; first at {where}"
+            c.hint = "two threads touch the same variable and one writes: make it private, or a reduction, " \
+                     "or protect the update (atomic, critical)"
+        else:
+            c.passed = True
+            c.why = f"Archer (ThreadSanitizer) reported nothing at {threads} threads"
+
+    # --- no hang --------------------------------------------------------------------------------
+
+    def no_hang(self):
+        c = self.criteria["no_hang"]
+        c.evidence = {"hangs": self.hangs}
+        if self.hangs:
+            c.passed = False
+            c.why = f"probable deadlock: {self.hangs[0]}"
+            c.hint = "two ranks each waiting for the other: who sends first, and does the message fit the eager limit?"
+        else:
+            c.passed = True
+            c.why = "every run ended within its time limit"
+
+    # --- all of it ------------------------------------------------------------------------------
+
+    def grade(self):
+        try:
+            order = ["builds", "correct", "parallel", "race_free", "no_hang"]
+            for key in order:
+                if key in self.criteria:
+                    self.log(f"- {NAMES[key]} ...")
+                    getattr(self, key)()
+            return list(self.criteria.values())
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def table(exercise, source, criteria):
+    lines = [f"{exercise.id}: {source}", ""]
+    width = max(len(NAMES[c.key]) for c in criteria)
+    for c in criteria:
+        verdict = "pass" if c.passed else "FAIL" if c.passed is False else "-"
+        lines.append(f"{NAMES[c.key].ljust(width)}  {verdict:4}  {c.why}")
+        if c.passed is False and c.hint:
+            lines.append(f"{' ' * width}        hint: {c.hint}")
+    passed = sum(1 for c in criteria if c.passed)
+    failed = len(criteria) - passed
+    lines += ["", f"{passed} passed, {failed} failed"]
+    return "\n".join(lines)
+
+
+def results_json(exercise, source, criteria):
+    """Gradescope's results.json (score, tests with name, score, max_score, status, output),
+    which GitHub Classroom's runners read as well, with each criterion's evidence."""
+    tests = [{"name": NAMES[c.key], "score": 1 if c.passed else 0, "max_score": 1,
+              "status": "passed" if c.passed else "failed",
+              "output": c.why + (f"\nhint: {c.hint}" if c.passed is False and c.hint else ""),
+              "extra_data": c.evidence} for c in criteria]
+    return {"score": sum(t["score"] for t in tests), "max_score": len(tests), "exercise": exercise.id,
+            "file": str(source), "tests": tests}
