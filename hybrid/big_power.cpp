@@ -41,7 +41,12 @@ int main(int argc, char** argv) {
 
   const int threads = omp_get_max_threads();
   const std::vector<double> costs = bp::costs(options);
+  //@ task 1: Between ranks: deal the powers out, the dearest first, each to the rank with the
+  //@ least work so far.
+  //@ hint: paracon::lpt_assign(costs, ranks).
+  //@ start: const std::vector<int> owner(costs.size(), 0); // for now rank 0 computes every power
   const std::vector<int> owner = paracon::lpt_assign(costs, ranks);
+  //@ end
   const std::vector<std::size_t> largest = paracon::largest_first(costs);
   std::vector<std::size_t> mine; // this rank's powers, largest first
   for (std::size_t i : largest)
@@ -67,7 +72,11 @@ int main(int argc, char** argv) {
     my_facts[k].base = options.bases[mine[k]], my_facts[k].exponent = options.exponent, my_facts[k].worker = rank;
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
+  //@ task 2: Inside the rank: its threads take its powers, one at a time to whichever is free,
+  //@ in the order of `mine` (largest first).
+  //@ hint: schedule(monotonic : dynamic, 1).
 #pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
+  //@ end
   for (std::size_t k = 0; k < mine.size(); ++k) {
     const double t = omp_get_wtime();
     powers[k] = paracon::big_power::power(options.bases[mine[k]], options.exponent);
@@ -79,7 +88,9 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report: facts read in parallel, then to rank 0 (MPI_Gatherv) in base order
   //////////////////////////////////////////////////////////////////////////////////////////
+  //@ task 3: The facts of the rank's powers, read by its threads the same way.
 #pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
+  //@ end
   for (std::size_t k = 0; k < mine.size(); ++k) {
     paracon::big_power::read_facts(powers[k], my_facts[k]);
     powers[k] = 0;
@@ -89,8 +100,13 @@ int main(int argc, char** argv) {
   const paracon::mpi::BytesType<Facts> facts_type;
   const paracon::mpi::Blocks blocks = paracon::mpi::owned_blocks(owner, ranks);
   std::vector<Facts> by_rank(mpi.root() ? owner.size() : 0);
+  //@ task 4: Between ranks: every rank's facts to rank 0 in one collective call, from the main
+  //@ thread.
+  //@ hint: MPI_Gatherv with facts_type, blocks.counts and blocks.displacements.
+  //@ start: if (mpi.root()) by_rank = my_facts; // right only while rank 0 computes them all
   MPI_Gatherv(my_facts.data(), blocks.counts[rank], facts_type, by_rank.data(), blocks.counts.data(),
               blocks.displacements.data(), facts_type, 0, MPI_COMM_WORLD);
+  //@ end
   const std::vector<Facts> facts = paracon::mpi::in_item_order(by_rank, owner, blocks, largest);
 
   if (mpi.root()) {

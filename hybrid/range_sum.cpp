@@ -44,20 +44,28 @@ int main(int argc, char** argv) {
     report.print_title(std::string(rs::mode_name(options.mode)) + ", " + std::to_string(ranks) + " ranks x " +
                        std::to_string(threads) + " threads, n = " + std::to_string(options.n));
 
-    //////////////////////////////////////////////////////////////////////////////////////////
-    // The timed region
-    //////////////////////////////////////////////////////////////////////////////////////////
+  //////////////////////////////////////////////////////////////////////////////////////////
+  // The timed region
+  //////////////////////////////////////////////////////////////////////////////////////////
 #pragma omp parallel num_threads(threads) // start the thread team before the clock
   (void)omp_get_thread_num();
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
 
   rs::Worker mine;
+  //@ task 1: Between ranks: in split mode, give this rank its block of [0, n).
+  //@ hint: paracon::block({0, options.n}, ranks, rank).
+  //@ start: mine.part = paracon::Range{0, options.n}; // every rank the whole range, for now
   mine.part =
       options.mode == rs::Mode::replicate ? paracon::Range{0, options.n} : paracon::block({0, options.n}, ranks, rank);
+  //@ end
   // Inside the rank: its threads divide its part and OpenMP adds their sums.
   paracon::u128 local = 0;
+  //@ task 2: Inside the rank: let its threads divide the rank's part (the block below takes
+  //@ each thread's share of mine.part) and add their sums into `local`.
+  //@ hint: a parallel region with reduction(+ : local).
 #pragma omp parallel num_threads(threads) reduction(+ : local)
+  //@ end
   {
     const auto part = paracon::block(mine.part, omp_get_num_threads(), omp_get_thread_num());
     local += paracon::range_sum(part.begin, part.end);
@@ -67,8 +75,12 @@ int main(int argc, char** argv) {
 
   // Between ranks: the main thread alone calls MPI (FUNNELED), after the parallel region.
   paracon::u128 total = mine.sum;
+  //@ task 3: Between ranks again: in split mode, add the ranks' sums into `total` on rank 0,
+  //@ from the main thread, outside the parallel region (the session asked for FUNNELED).
+  //@ hint: MPI_Reduce with mpi.u128_type() and mpi.u128_sum().
   if (options.mode == rs::Mode::split)
     MPI_Reduce(&mine.sum, &total, 1, mpi.u128_type(), mpi.u128_sum(), 0, MPI_COMM_WORLD);
+  //@ end
   const double seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
 
   //////////////////////////////////////////////////////////////////////////////////////////

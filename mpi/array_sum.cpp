@@ -38,7 +38,11 @@ int main(int argc, char** argv) {
   as::add_options(cli, options);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
   const std::uint64_t n = options.n;
+  //@ task 1: Give each rank its own slice of [0, n): no rank ever holds the whole np.arange.
+  //@ hint: paracon::block({0, n}, ranks, rank).
+  //@ start: const paracon::Range mine{0, mpi.root() ? n : 0}; // for now rank 0 holds it all
   const auto mine = paracon::block({0, n}, ranks, rank);
+  //@ end
   if (auto why = paracon::mpi::node_memory_refusal("the slices of one node need",
                                                    as::bytes_needed(options, mine.size()), as::memory_advice)) {
     if (mpi.root()) paracon::print_error("array_sum", *why);
@@ -63,7 +67,12 @@ int main(int argc, char** argv) {
     r.fill_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     start = MPI_Wtime();
     const paracon::u128 partial = arrays::sum_materialized(slice->slice(0, mine.size()), mine.begin);
+    //@ task 2: Add the ranks' partial sums into r.sum on rank 0. MPI has no 128-bit integer: the
+    //@ session provides a 16-byte type and the operation that adds two of them.
+    //@ hint: MPI_Reduce with mpi.u128_type() and mpi.u128_sum().
+    //@ start: r.sum = partial;
     MPI_Reduce(&partial, &r.sum, 1, mpi.u128_type(), mpi.u128_sum(), 0, MPI_COMM_WORLD);
+    //@ end
     r.sum_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     results.push_back(r);
   }
@@ -76,7 +85,10 @@ int main(int argc, char** argv) {
     MPI_Barrier(MPI_COMM_WORLD);
     const double start = MPI_Wtime();
     const paracon::u128 partial = arrays::sum_lazy(mine.begin, mine.end);
+    //@ task 3: The lazy variant's partial sums, the same way.
+    //@ start: r.sum = partial;
     MPI_Reduce(&partial, &r.sum, 1, mpi.u128_type(), mpi.u128_sum(), 0, MPI_COMM_WORLD);
+    //@ end
     r.sum_seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     results.push_back(r);
   }

@@ -64,6 +64,16 @@ int main(int argc, char** argv) {
         report_one({next, x, ac::square_after_delay(options, x)});
       }
     } else {
+      //@ task 1: Be the manager: send each worker rank one item (its index and value, tag
+      //@ `work`) to begin with; then, as long as a worker is busy, receive a result from
+      //@ whichever finishes first, report it, and send that worker the next item, or tell it
+      //@ to stop (an empty message, tag `stop`). The workers' side is written below.
+      //@ hint: MPI_Recv(..., MPI_ANY_SOURCE, result, ...) fills an MPI_Status whose MPI_SOURCE says who sent it.
+      //@ start: for (; next < options.count; ++next) { // for now the manager squares everything
+      //@ start:   const std::uint64_t x = sq::item(options, next);
+      //@ start:   report_one({next, x, ac::square_after_delay(options, x)});
+      //@ start: }
+      //@ start: for (int w = 1; w < ranks; ++w) MPI_Send(nullptr, 0, MPI_UINT64_T, w, stop, MPI_COMM_WORLD);
       // submit(): one item (index, value) to each worker to begin with.
       int busy = 0;
       for (int w = 1; w < ranks; ++w) {
@@ -90,6 +100,7 @@ int main(int argc, char** argv) {
           --busy;
         }
       }
+      //@ end
     }
   } else {
     // A worker: take an item, square it, send it back, until told to stop.

@@ -36,7 +36,12 @@ int main(int argc, char** argv) {
   bp::add_options(cli, options);
   if (auto code = cli.parse(argc, argv, mpi.root())) return *code;
 
+  //@ task 1: Deal the powers out to the ranks so that the dearest go first, each to the rank
+  //@ with the least work so far (owner[i] is the rank that computes base i).
+  //@ hint: paracon::lpt_assign(bp::costs(options), ranks): longest processing time first.
+  //@ start: const std::vector<int> owner(options.bases.size(), 0); // for now rank 0 computes every power
   const std::vector<int> owner = paracon::lpt_assign(bp::costs(options), ranks);
+  //@ end
   std::vector<std::size_t> mine;
   for (std::size_t i = 0; i < owner.size(); ++i)
     if (owner[i] == rank) mine.push_back(i);
@@ -79,8 +84,13 @@ int main(int argc, char** argv) {
   const paracon::mpi::BytesType<Facts> facts_type;
   const paracon::mpi::Blocks blocks = paracon::mpi::owned_blocks(owner, ranks);
   std::vector<Facts> by_rank(mpi.root() ? owner.size() : 0);
+  //@ task 2: Bring every rank's facts to rank 0, in rank order, in one collective call: the
+  //@ ranks hold different numbers of them, and every rank knows how many each holds.
+  //@ hint: MPI_Gatherv with facts_type, blocks.counts and blocks.displacements.
+  //@ start: if (mpi.root()) by_rank = my_facts; // right only while rank 0 computes them all
   MPI_Gatherv(my_facts.data(), blocks.counts[rank], facts_type, by_rank.data(), blocks.counts.data(),
               blocks.displacements.data(), facts_type, 0, MPI_COMM_WORLD);
+  //@ end
   const std::vector<Facts> facts = paracon::mpi::in_item_order(by_rank, owner, blocks);
   if (mpi.root()) {
     bp::report(report, options, facts, ranks, "rank", seconds);

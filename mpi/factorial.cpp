@@ -75,9 +75,15 @@ int main(int argc, char** argv) {
   MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
   const double start = MPI_Wtime();
   const fac::PrimeExponents legendre = fac::prime_exponents(options.n);
-  mpz_class value = fac::share_product(legendre, rank, ranks);
   int last = 1; // the last step: rank 0 and rank `last`, the largest power of two below `ranks`
   while (last * 2 < ranks) last *= 2;
+  //@ task 1: Let each rank multiply the powers of its share of the primes
+  //@ (fac::share_product(legendre, rank, ranks)), then bring the products together along a
+  //@ binomial tree: at step s = 1, 2, 4, ... below `last`, a rank with bit s set sends its
+  //@ product to rank - s and is done; the others multiply in what rank + s sends, if it exists.
+  //@ hint: the lambdas above send and receive a GMP integer of any size (MPI_Isend; MPI_Probe, MPI_Get_count, MPI_Recv).
+  //@ start: mpz_class value = mpi.root() ? fac::share_product(legendre, 0, 1) : mpz_class(1); // rank 0 alone, for now
+  mpz_class value = fac::share_product(legendre, rank, ranks);
   for (int s = 1; s < last; s <<= 1) {
     if (rank & s) { // my product goes to my partner, and I am done
       std::vector<std::uint64_t> words;
@@ -88,7 +94,13 @@ int main(int argc, char** argv) {
     }
     if (rank + s < ranks) value *= receive(rank + s, /*tag=*/s); // my partner's product
   }
+  //@ end
   const double last_start = MPI_Wtime();
+  //@ task 2: The last step, left x right on rank 0, is the serial part Amdahl's law names. Share
+  //@ it: rank `last` cuts its product in two halves (fac::halve), sends rank 0 the high half and
+  //@ the shift, receives rank 0's product and multiplies it by its low half, and sends that
+  //@ back; rank 0 multiplies its product by the high half meanwhile, and rejoins the two.
+  //@ hint: tags keep the four messages apart; every MPI_Isend ends with its MPI_Wait.
   if (ranks > 1 && (rank == 0 || rank == last)) {
     enum Tag { whole = 1 << 20, high_half, low_product, shift };
     std::vector<std::uint64_t> words;
@@ -111,6 +123,7 @@ int main(int argc, char** argv) {
       MPI_Wait(&sent, MPI_STATUS_IGNORE);
     }
   }
+  //@ end
   if (mpi.root()) value <<= legendre.twos; // and N!'s factors 2: a shift
   timing.last_seconds = MPI_Wtime() - last_start;
   timing.seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start); // rank 0 holds N!

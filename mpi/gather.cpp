@@ -81,8 +81,12 @@ int main(int argc, char** argv) {
   MPI_Request futures[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
   if (mpi.root()) { // start()
     say("a");
+    //@ task 1: Make a() and b()'s futures: post a receive for each value (from owner_a with
+    //@ tag_a, from owner_b with tag_b) that returns at once, its request in futures[0] and [1].
+    //@ hint: MPI_Irecv.
     MPI_Irecv(value_a, sizeof value_a, MPI_CHAR, owner_a, tag_a, MPI_COMM_WORLD, &futures[0]); // a()'s future
     MPI_Irecv(value_b, sizeof value_b, MPI_CHAR, owner_b, tag_b, MPI_COMM_WORLD, &futures[1]); // b()'s future
+    //@ end
   }
   // The coroutines: whoever owns one waits its delay, then sends the value (rank 0 to itself).
   MPI_Request sent[2] = {MPI_REQUEST_NULL, MPI_REQUEST_NULL};
@@ -96,6 +100,11 @@ int main(int argc, char** argv) {
     MPI_Isend(b.c_str(), static_cast<int>(b.size() + 1), MPI_CHAR, 0, tag_b, MPI_COMM_WORLD, &sent[1]);
   }
   if (mpi.root()) {
+    //@ task 2: While the futures are not done, do units of unrelated work (work_unit(units++)),
+    //@ asking between units whether both are done; then await them both.
+    //@ hint: MPI_Testall(2, futures, &done, ...) is done(); MPI_Waitall is the await.
+    //@ start: MPI_Recv(value_a, sizeof value_a, MPI_CHAR, owner_a, tag_a, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    //@ start: MPI_Recv(value_b, sizeof value_b, MPI_CHAR, owner_b, tag_b, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     int done = 0; // while not done(): unrelated work, asking between units
     for (MPI_Testall(2, futures, &done, MPI_STATUSES_IGNORE); !done;
          MPI_Testall(2, futures, &done, MPI_STATUSES_IGNORE)) {
@@ -103,6 +112,7 @@ int main(int argc, char** argv) {
       units_right = work_unit(units++) && units_right;
     }
     MPI_Waitall(2, futures, MPI_STATUSES_IGNORE); // await gather(a(), b()): already complete here
+    //@ end
     say(value_a);                                 // in submission order, whichever came first
     say(value_b);
     say("xi");

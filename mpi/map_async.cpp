@@ -59,13 +59,21 @@ int main(int argc, char** argv) {
   // result = map_async(...): the gathering starts and returns at once with a request.
   std::vector<std::uint64_t> results(mpi.root() ? count : 0);
   MPI_Request result;
+  //@ task 1: map_async: start gathering every rank's results on rank 0, in rank order (so in
+  //@ input order), with a call that returns at once; `result` is the AsyncResult.
+  //@ hint: MPI_Igatherv with blocks.counts and blocks.displacements.
+  //@ start: result = MPI_REQUEST_NULL; // nothing gathered yet
   MPI_Igatherv(mine.data(), blocks.counts[rank], MPI_UINT64_T, results.data(), blocks.counts.data(),
                blocks.displacements.data(), MPI_UINT64_T, 0, MPI_COMM_WORLD, &result);
+  //@ end
 
   // "Do something that doesn't depend on result", asking ready() (MPI_Test) between units.
   ma::Waiting waiting;
   const double launched = MPI_Wtime();
   int ready = 0;
+  //@ task 2: Until the gather is complete, do units of unrelated work, asking ready() between
+  //@ them (each ask also lets MPI move the messages along); count the times it said no.
+  //@ hint: MPI_Test(&result, &ready, MPI_STATUS_IGNORE) is ready().
   MPI_Test(&result, &ready, MPI_STATUS_IGNORE);
   while (!ready) {
     ++waiting.not_ready;
@@ -74,6 +82,7 @@ int main(int argc, char** argv) {
     waiting.unit_seconds += MPI_Wtime() - unit;
     MPI_Test(&result, &ready, MPI_STATUS_IGNORE);
   }
+  //@ end
   waiting.launched_to_ready = MPI_Wtime() - launched;
 
   // result.wait(): already complete here, but this is the call that would block.

@@ -69,14 +69,22 @@ int main(int argc, char** argv) {
     std::uint64_t* out = mpi.root() ? run.y.data() : squares.data();
     MPI_Barrier(MPI_COMM_WORLD);
     const double start = MPI_Wtime();
+    //@ task 1: Send each rank its block of X from rank 0, in one collective call; the blocks
+    //@ differ in size by at most one. Rank 0's own block stays where it is.
+    //@ hint: MPI_Scatterv with blocks.counts and blocks.displacements; rank 0 receives MPI_IN_PLACE.
     MPI_Scatterv(x.data(), blocks.counts.data(), blocks.displacements.data(), MPI_UINT64_T,
                  mpi.root() ? MPI_IN_PLACE : block.data(), mine, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    //@ end
     if (name == "loop")
       for (int i = 0; i < mine; ++i) out[i] = in[i] * in[i];
     else // np.power(X, 2) on this rank's block
       Eigen::Map<Vector>(out, mine) = Eigen::Map<const Vector>(in, mine).square();
+    //@ task 2: Put every rank's squares back on rank 0, each block at its offset in Y, so Y is
+    //@ in input order, as map promises.
+    //@ hint: MPI_Gatherv, with MPI_IN_PLACE as rank 0's send buffer.
     MPI_Gatherv(mpi.root() ? MPI_IN_PLACE : squares.data(), mine, MPI_UINT64_T, run.y.data(), blocks.counts.data(),
                 blocks.displacements.data(), MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    //@ end
     run.seconds = paracon::mpi::max_over_ranks(MPI_Wtime() - start);
     runs.push_back(std::move(run));
   }

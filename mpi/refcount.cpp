@@ -65,16 +65,28 @@ int main(int argc, char** argv) {
     if (variant == "reduce") {
       std::int64_t mine = 0;
       for (std::uint64_t i = 0; i < n; ++i) ++mine; // private: nobody else touches it
+      //@ task 1: Count privately, then add the ranks' counts on rank 0 once.
+      //@ hint: MPI_Reduce with MPI_SUM.
+      //@ start: total = mine;
       MPI_Reduce(&mine, &total, 1, MPI_INT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+      //@ end
     } else {
       MPI_Win_lock_all(0, window); // a passive-target epoch: rank 0 takes no part
       for (std::uint64_t i = 0; i < n; ++i) {
         if (variant == "fetch_and_op") {
+          //@ task 2: Add one to the count in rank 0's window and get its old value back, as
+          //@ an atomic read-modify-write; wait for that value before the next increment.
+          //@ hint: MPI_Fetch_and_op(&one, &before, MPI_INT64_T, 0, 0, MPI_SUM, window), then MPI_Win_flush.
           std::int64_t before;
           MPI_Fetch_and_op(&one, &before, MPI_INT64_T, 0, 0, MPI_SUM, window);
           MPI_Win_flush(0, window); // wait for the old value: a round trip per increment
+          //@ end
         } else {
+          //@ task 3: Add one to the count without waiting for anything: the updates stream,
+          //@ and MPI applies each atomically.
+          //@ hint: MPI_Accumulate.
           MPI_Accumulate(&one, 1, MPI_INT64_T, 0, 0, 1, MPI_INT64_T, MPI_SUM, window);
+          //@ end
         }
       }
       MPI_Win_unlock_all(window); // completes every update of this rank

@@ -57,8 +57,13 @@ int main(int argc, char** argv) {
   // Pages dealt round-robin: page options.pages[i] is rank i % P's.
   std::vector<int> owner(options.pages.size());
   std::vector<std::uint64_t> mine;
+  //@ task 1: Deal the pages round-robin: page i to rank i % ranks; `mine` lists this rank's.
+  //@ Everything after (each rank's pages, the gathers to rank 0) follows the deal.
+  //@ start: for (std::size_t i = 0; i < owner.size(); ++i) // for now rank 0 takes every page
+  //@ start:   if ((owner[i] = 0) == rank) mine.push_back(options.pages[i]);
   for (std::size_t i = 0; i < owner.size(); ++i)
     if ((owner[i] = static_cast<int>(i % ranks)) == rank) mine.push_back(options.pages[i]);
+  //@ end
   paracon::Report report("scrape", "mpi", cli.json());
   if (mpi.root())
     report.print_title(std::to_string(options.pages.size()) + " pages, " + std::to_string(ranks) + " ranks");

@@ -49,7 +49,10 @@ int main(int argc, char** argv) {
   std::vector<sm::Run> runs;
   for (Schedule schedule : options.schedules) {
     // Who sleeps which item: the same answer on every rank, from the same rule.
-    std::vector<int> owner(count);
+    std::vector<int> owner(count); // every item rank 0's, until they are dealt out
+    //@ task 1: Deal the items out: for static blocks, rank r takes paracon::block({0, count},
+    //@ ranks, r); for longest-first, the longest item goes to the rank with the least sleep so
+    //@ far (paracon::lpt_assign of the durations). Every rank computes the same deal.
     if (schedule == Schedule::static_blocks)
       for (int r = 0; r < ranks; ++r) {
         const auto part = paracon::block({0, count}, ranks, r);
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
       }
     else
       owner = paracon::lpt_assign(sm::durations(options), ranks);
+    //@ end
 
     if (mpi.root() && !cli.json()) std::printf("-- schedule %s\n", sm::schedule_name(schedule));
     MPI_Barrier(MPI_COMM_WORLD); // start every rank's clock together
@@ -70,11 +74,17 @@ int main(int argc, char** argv) {
     // pool.map's results, in input order on rank 0. Every rank knows from the rule how many
     // items each rank has, so one MPI_Gatherv collects them in rank order, and rank 0 puts each
     // back where it belongs.
+    //@ task 2: Gather the results on rank 0 in one collective call (they arrive in rank order),
+    //@ and put each back in input order.
+    //@ hint: paracon::mpi::owned_blocks(owner, ranks) gives the counts and displacements;
+    //@ MPI_Gatherv; paracon::mpi::in_item_order.
+    //@ start: runs.push_back({schedule, seconds, mine}); // right only while rank 0 sleeps every item
     const paracon::mpi::Blocks blocks = paracon::mpi::owned_blocks(owner, ranks);
     std::vector<std::uint64_t> by_rank(mpi.root() ? count : 0);
     MPI_Gatherv(mine.data(), blocks.counts[rank], MPI_UINT64_T, by_rank.data(), blocks.counts.data(),
                 blocks.displacements.data(), MPI_UINT64_T, 0, MPI_COMM_WORLD);
     runs.push_back({schedule, seconds, paracon::mpi::in_item_order(by_rank, owner, blocks)});
+    //@ end
   }
 
   //////////////////////////////////////////////////////////////////////////////////////////

@@ -57,14 +57,20 @@ int main(int argc, char** argv) {
     // its NUMA node. The OS's cost, not the sum's, and on a fresh machine it can take seconds.
     paracon::Stopwatch touching;
     std::optional<arrays::Buffer> array(std::in_place, n);
+    //@ task 1: Let every thread of a team first touch its own slice of the array, so the OS maps
+    //@ each page where the thread that writes and reads it runs.
+    //@ hint: a parallel region of `threads` threads around the block; each computes its part.
 #pragma omp parallel num_threads(threads)
+    //@ end
     {
       const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
       arrays::first_touch(array->slice(part.begin, part.end));
     }
     r.touch_seconds = touching.seconds();
     paracon::Stopwatch clock;
+    //@ task 2: The same team writes np.arange's values, each thread into its own slice.
 #pragma omp parallel num_threads(threads)
+    //@ end
     {
       const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
       arrays::fill(array->slice(part.begin, part.end), part.begin); // a[i] = i, this thread's slice
@@ -72,7 +78,10 @@ int main(int argc, char** argv) {
     r.fill_seconds = clock.seconds();
     paracon::Stopwatch summing;
     paracon::u128 total = 0;
+    //@ task 3: Each thread sums its slice; the partial sums meet in one total without a race.
+    //@ hint: a reduction over the 128-bit total: reduction(+ : total).
 #pragma omp parallel num_threads(threads) reduction(+ : total)
+    //@ end
     {
       const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
       total += arrays::sum_materialized(array->slice(part.begin, part.end), part.begin);
@@ -89,7 +98,9 @@ int main(int argc, char** argv) {
     as::Result r{as::Variant::lazy};
     paracon::Stopwatch clock;
     paracon::u128 total = 0;
+    //@ task 4: The lazy sum the same way: each thread its part of the expression, then the reduction.
 #pragma omp parallel num_threads(threads) reduction(+ : total)
+    //@ end
     {
       const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
       total += arrays::sum_lazy(part.begin, part.end);

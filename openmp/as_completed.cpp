@@ -50,12 +50,21 @@ int main(int argc, char** argv) {
 #pragma omp parallel num_threads(threads)
 #pragma omp single
   for (std::uint64_t i = 0; i < options.count; ++i) {
+    //@ task 1: Submit each number as a task (executor.submit): the thread in `single` creates
+    //@ them, the whole team runs them, in any order. Which variables does a task need its own
+    //@ copy of, taken when it is created?
+    //@ hint: #pragma omp task firstprivate(i) shared(x, completed)
     // executor.submit(f, x): a task; any thread of the team may run it, in any order.
 #pragma omp task firstprivate(i) shared(x, completed)
+    //@ end
     {
       const paracon::u128 y = ac::square_after_delay(options, x[i]);
       // as_completed: whoever finishes reports, one at a time.
+      //@ task 2: Report each result as its task finishes (as_completed), one task at a time:
+      //@ `completed` and stdout are shared by every task.
+      //@ hint: a named critical section around the block.
 #pragma omp critical(completed)
+      //@ end
       {
         completed.push_back({i, x[i], y});
         if (!report.json()) std::printf("%s\n", sq::line(x[i], y).c_str());

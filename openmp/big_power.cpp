@@ -53,7 +53,12 @@ int main(int argc, char** argv) {
   std::vector<Facts> facts(count);
   for (std::size_t i = 0; i < count; ++i) facts[i].base = options.bases[i], facts[i].exponent = options.exponent;
   paracon::Stopwatch clock;
+  //@ task 1: Share the powers among the threads, one power at a time to whichever thread is
+  //@ free, in the order given (largest first): the powers differ in cost, so fixed blocks of
+  //@ the list would leave one thread with the dear ones.
+  //@ hint: a parallel for with schedule(monotonic : dynamic, 1): monotonic keeps the given order.
 #pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
+  //@ end
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = order[k];
     paracon::Stopwatch mine;
@@ -66,7 +71,10 @@ int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
   // Analyse and report: read each power's facts (in parallel too, outside the timing), free it
   //////////////////////////////////////////////////////////////////////////////////////////
+  //@ task 2: Read the powers' facts (digits, leading and trailing digits) in parallel too, the
+  //@ same way: it takes as long as computing them.
 #pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
+  //@ end
   for (std::size_t k = 0; k < count; ++k) {
     const std::size_t i = order[k];
     paracon::big_power::read_facts(powers[i], facts[i]);

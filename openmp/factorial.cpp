@@ -28,8 +28,13 @@
 namespace fe = paracon::experiments::factorial;
 namespace fac = paracon::factorial;
 
+//@ task 1: Declare the reduction OpenMP does not know: `product`, over mpz_class, which
+//@ multiplies two partial products and starts each thread's own from 1.
+//@ hint: #pragma omp declare reduction(name : type : combiner) initializer(omp_priv = ...), in
+//@ which omp_out and omp_in are the two partial results.
 // The reduction OpenMP does not know: multiply GMP integers, starting from 1.
 #pragma omp declare reduction(product:mpz_class : omp_out *= omp_in) initializer(omp_priv = mpz_class(1))
+//@ end
 
 int main(int argc, char** argv) {
   //////////////////////////////////////////////////////////////////////////////////////////
@@ -60,15 +65,26 @@ int main(int argc, char** argv) {
   // Each thread multiplies the powers of its share of the primes, and the reduction multiplies
   // the shares: the even-numbered threads' into `left`, the odd-numbered ones' into `right`.
   mpz_class left = 1, right = 1;
+  //@ task 2: Let each thread of a team multiply the powers of its share of the primes
+  //@ (fac::share_product(legendre, me, team)), the even-numbered threads' products reduced into
+  //@ `left`, the odd-numbered ones' into `right`: a product is a reduction, like a sum.
+  //@ hint: a parallel region with reduction(product : left, right).
+  //@ start: left = fac::share_product(legendre, 0, 1); // for now one thread multiplies every prime
 #pragma omp parallel num_threads(threads) reduction(product : left, right)
   {
     const int me = omp_get_thread_num();
     (me % 2 == 0 ? left : right) *= fac::share_product(legendre, me, omp_get_num_threads());
   }
+  //@ end
   // left x right, cut in two: left x right's high half and left x its low half, at once.
   paracon::Stopwatch last;
   const fac::Halves halves = fac::halve(right);
   mpz_class high, low;
+  //@ task 3: The last multiplication, left x right, is the serial part Amdahl's law names. With
+  //@ right cut in two halves it is two multiplications: let two threads do them at once.
+  //@ hint: parallel sections, one section for each product.
+  //@ start: high = left * halves.high;
+  //@ start: low = left * halves.low;
 #pragma omp parallel sections num_threads(std::min(threads, 2))
   {
 #pragma omp section
@@ -76,6 +92,7 @@ int main(int argc, char** argv) {
 #pragma omp section
     low = left * halves.low;
   }
+  //@ end
   mpz_class value = fac::rejoin(high, low, halves.shift);
   value <<= legendre.twos; // and N!'s factors 2: a shift
   timing.last_seconds = last.seconds();

@@ -71,12 +71,23 @@ int main(int argc, char** argv) {
       say("a");
       std::string ra, rb;
       if (mode == "taskwait") {
+        //@ task 1: Run a() and b() as two tasks, which the team's threads wait out at once, and
+        //@ await both before going on: asyncio.gather(a(), b()). The results are written by the
+        //@ tasks into ra and rb, which outlive them.
+        //@ hint: #pragma omp task shared(ra) before a statement makes it a task; then a taskwait.
+        //@ start: ra = ga::coroutine_a(options); // one after the other, for now
+        //@ start: rb = ga::coroutine_b(options);
 #pragma omp task shared(ra)
         ra = ga::coroutine_a(options);
 #pragma omp task shared(rb)
         rb = ga::coroutine_b(options);
 #pragma omp taskwait // await asyncio.gather(a(), b())
+        //@ end
       } else if (mode == "taskgroup") {
+        //@ task 2: The same two tasks, awaited by a taskgroup instead: it waits for the tasks
+        //@ created inside it and for theirs, as a gather of coroutines that await others would.
+        //@ start: ra = ga::coroutine_a(options);
+        //@ start: rb = ga::coroutine_b(options);
 #pragma omp taskgroup // the same await; it would also wait for tasks that a() and b() create
         {
 #pragma omp task shared(ra)
@@ -84,6 +95,7 @@ int main(int argc, char** argv) {
 #pragma omp task shared(rb)
           rb = ga::coroutine_b(options);
         }
+        //@ end
       }
       if (mode != "depend") { // gather's results, in submission order
         say(ra);
@@ -91,6 +103,15 @@ int main(int argc, char** argv) {
         say("xi");
         result = ga::start_value;
       } else { // futures: ra, rb and result are each written by one task and read by the next
+        //@ task 3: Futures: three tasks, a() then b() then start()'s end, each waiting for the
+        //@ value the one before it writes, so they run in order whichever threads take them.
+        //@ hint: depend(out : ra) on the task that writes ra, depend(in : ra) on the one that reads it.
+        //@ start: ra = ga::coroutine_a(options);
+        //@ start: say(ra);
+        //@ start: rb = ga::coroutine_b(options);
+        //@ start: say(rb);
+        //@ start: say("xi");
+        //@ start: result = ga::start_value;
 #pragma omp task depend(out : ra) shared(ra)
         {
           ra = ga::coroutine_a(options);
@@ -107,6 +128,7 @@ int main(int argc, char** argv) {
           result = ga::start_value;
         }
 #pragma omp taskwait
+        //@ end
       }
     }
     say(result); // the outer gather prints start()'s return value

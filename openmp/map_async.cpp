@@ -52,7 +52,12 @@ int main(int argc, char** argv) {
     // if(...) makes the task run now, undeferred.
     const bool helpers = omp_get_num_threads() > 1;
     for (std::size_t i = 0; i < count; ++i) {
+      //@ task 1: map_async: make each item a task that the other threads run while this one
+      //@ goes on. Alone in the team, nobody else could run a deferred task while this thread
+      //@ polls: then the task must run at once, undeferred.
+      //@ hint: #pragma omp task firstprivate(i) shared(results, done) if (helpers)
 #pragma omp task firstprivate(i) shared(results, done) if (helpers)
+      //@ end
       {
         results[i] = ma::item(options, options.items[i]);
         done.fetch_add(1, std::memory_order_release);
@@ -72,7 +77,9 @@ int main(int argc, char** argv) {
 
     // result.wait(): nothing is left by now, but this is the call that would block.
     paracon::Stopwatch blocked;
+    //@ task 2: result.wait(): wait for every task this thread created.
 #pragma omp taskwait
+    //@ end
     waiting.in_wait = blocked.seconds();
   }
   const double seconds = clock.seconds();

@@ -46,8 +46,7 @@ int main(int argc, char** argv) {
   paracon::Report report("pool_map", "openmp", cli.json());
   report.print_title(std::to_string(n) + " numbers below " + std::to_string(options.max) + ", " +
                      std::to_string(threads) + " threads");
-  Vector x(n);
-#pragma omp parallel for schedule(static) num_threads(threads)
+  Vector x(n); // X, made before the clock by one thread: the map is the lesson
   for (std::uint64_t i = 0; i < n; ++i) x[i] = sq::item(options, i);
 
   //////////////////////////////////////////////////////////////////////////////////////////
@@ -59,11 +58,19 @@ int main(int argc, char** argv) {
     std::uint64_t* y = run.y.data();
     paracon::Stopwatch clock;
     if (name == "loop") {
+      //@ task 1: Y = pool.map(f, X): share the loop among the threads in contiguous blocks.
+      //@ Each y[i] depends on x[i] only, so any split gives the same Y, in input order.
+      //@ hint: #pragma omp parallel for schedule(static) num_threads(threads)
 #pragma omp parallel for schedule(static) num_threads(threads)
+      //@ end
       for (std::uint64_t i = 0; i < n; ++i) y[i] = x[i] * x[i];
     } else {
       Eigen::Map<Vector> out(y, static_cast<Eigen::Index>(n));
+      //@ task 2: np.power(X, 2) with Eigen: let each thread of a team evaluate the expression on
+      //@ its own segment of X and Y.
+      //@ hint: a parallel region; paracon::block gives each thread its part.
 #pragma omp parallel num_threads(threads)
+      //@ end
       {
         const auto part = paracon::block({0, n}, omp_get_num_threads(), omp_get_thread_num());
         const auto begin = static_cast<Eigen::Index>(part.begin), size = static_cast<Eigen::Index>(part.size());

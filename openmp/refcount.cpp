@@ -80,24 +80,40 @@ int main(int argc, char** argv) {
     } else if (variant == "atomic") {
 #pragma omp parallel num_threads(threads)
       for (std::uint64_t i = 0; i < n; ++i) {
+        //@ task 1: Make the increment indivisible, one instruction that no other thread can
+        //@ interrupt.
+        //@ hint: one directive before the statement.
 #pragma omp atomic
+        //@ end
         ++count;
       }
     } else if (variant == "critical") {
 #pragma omp parallel num_threads(threads)
       for (std::uint64_t i = 0; i < n; ++i) {
+        //@ task 2: Let one thread at a time into the increment, with a named critical section.
 #pragma omp critical(refcount)
+        //@ end
         ++count;
       }
     } else if (variant == "lock") {
 #pragma omp parallel num_threads(threads)
       for (std::uint64_t i = 0; i < n; ++i) {
+        //@ task 3: The same with an explicit lock, as CPython's GIL is one: take it, increment,
+        //@ give it back.
+        //@ hint: omp_set_lock(&lock) and omp_unset_lock(&lock); the lock is initialised above.
+        //@ start: ++count;
         omp_set_lock(&lock);
         ++count;
         omp_unset_lock(&lock);
+        //@ end
       }
     } else if (variant == "reduction") {
+      //@ task 4: Share nothing: each thread counts in a private copy of count, and the copies
+      //@ are added once, when the team ends.
+      //@ hint: a reduction clause on the parallel directive.
+      //@ start: #pragma omp parallel num_threads(threads)
 #pragma omp parallel num_threads(threads) reduction(+ : count)
+      //@ end
       for (std::uint64_t i = 0; i < n; ++i) ++count; // a private count per thread, added at the end
     } else { // shared_ptr: n copies made and dropped by each thread, use_count checked meanwhile
       auto object = std::make_shared<std::vector<int>>(); // foo = []

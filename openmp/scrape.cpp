@@ -195,10 +195,19 @@ int main(int argc, char** argv) {
   } else {
     // The Pool.map of the notebook: one page at a time to whichever thread is free. Each
     // thread keeps its own libcurl handle (and so its open connection) for all its pages.
+    //@ task 1: Fetch the pages with a team of `concurrency` threads (more than the cores: they
+    //@ wait for the network, they do not compute), each making its own fetcher (a libcurl
+    //@ handle is not to be shared).
+    //@ hint: a parallel region around the block.
 #pragma omp parallel num_threads(static_cast <int>(concurrency))
+    //@ end
     {
       http::Fetcher fetcher(options.http);
+      //@ task 2: Share the pages among the team: one page at a time to whichever thread is
+      //@ free, since pages take different times.
+      //@ hint: a `for` directive with schedule(dynamic, 1).
 #pragma omp for schedule(dynamic, 1)
+      //@ end
       for (std::size_t i = 0; i < count; ++i) {
         results[i] = sc::scrape_page(fetcher, options, options.pages[i], limiter);
         done(results[i]);

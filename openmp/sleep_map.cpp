@@ -55,13 +55,20 @@ int main(int argc, char** argv) {
     paracon::Stopwatch clock;
     if (schedule == Schedule::static_blocks) {
       // Contiguous blocks decided before anyone starts.
+      //@ task 1: Pool.map with contiguous blocks of the list decided before anyone starts.
+      //@ hint: a parallel for with a static schedule.
 #pragma omp parallel for schedule(static) num_threads(threads)
+      //@ end
       for (std::size_t i = 0; i < count; ++i)
         results[i] =
             sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
     } else {
       // One item at a time to whichever thread is free; longest-first visits the items sorted.
+      //@ task 2: One item at a time to whichever thread is free, in the order of the loop (for
+      //@ longest-first, the items sorted by length). Why does the order matter?
+      //@ hint: schedule(monotonic : dynamic, 1); without monotonic, LLVM's runtime may take items out of order.
 #pragma omp parallel for schedule(monotonic : dynamic, 1) num_threads(threads)
+      //@ end
       for (std::size_t k = 0; k < count; ++k) {
         const std::size_t i = schedule == Schedule::longest_first ? longest_first[k] : k;
         results[i] =
