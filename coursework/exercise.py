@@ -12,6 +12,7 @@ bug hunts. Run through scripts/exercise.
     scripts/exercise handout DIR               a tree with the skeletons and the graders, and no
                                                solution, for students
     scripts/exercise index                     the exercises as a Markdown table
+    scripts/exercise page                      coursework/EXERCISES.md: the index and every text
 
 NAME is <model>-<program> (openmp-range_sum, mpi-pool_map, hybrid-big_power, ...) or a bug
 hunt's name (openmp-twin_primes, ...). The skeleton is made from the program itself: the lines
@@ -20,10 +21,10 @@ between its `//@` markers are the lesson, and the skeleton has the task instead
 """
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
+import textwrap
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,7 @@ class Exercise:
 
     @property
     def work(self):
-        return WORK / self.model / f"{self.name}.cpp"
+        return WORK / self.model / f"{self.name}{self.source.suffix}"
 
     def text(self):
         return self.source.read_text()
@@ -86,25 +87,32 @@ def find(name):
 
 def show(exercise):
     s = exercise.spec
+
+    def para(text, indent="", first=None):
+        return textwrap.fill(" ".join(text.split()), 100, initial_indent=first or indent, subsequent_indent=indent)
+
     out = [f"{exercise.id}: {s['title']}", ""]
     if s.get("notebook"):
-        out += [f"Notebook cell: {s['notebook']}", ""]
+        out += [para(f"Notebook cell: {s['notebook']}"), ""]
     if exercise.bughunt:
         out += [s["story"], ""]
-        out += [f"Your file: work/{exercise.model}/{exercise.name}.cpp (scripts/exercise start {exercise.id})", ""]
+        out += [f"Your file: {exercise.work.relative_to(ROOT)} (scripts/exercise start {exercise.id})", ""]
     else:
-        out += [f"Your file: work/{exercise.model}/{exercise.name}.cpp, a copy of {exercise.model}/{exercise.name}.cpp "
-                f"without its lesson (scripts/exercise start {exercise.id}). Everything else works: write the", "marked parts.", ""]
+        out += [para(f"Your file: work/{exercise.model}/{exercise.name}.cpp, a copy of "
+                     f"{exercise.model}/{exercise.name}.cpp without its lesson (scripts/exercise start "
+                     f"{exercise.id}). Everything else works: write the marked parts."), ""]
         for number, text, hint in exercise.tasks():
-            out.append(f"  {number}. {text}")
+            out.append(para(text, "     ", f"  {number}. "))
             if hint:
-                out.append(f"     Hint: {hint}")
+                out.append(para(f"Hint: {hint}", "     "))
         out.append("")
-    out += [f"Check: scripts/exercise check {exercise.id}  (builds, correct at 1 to 4 "
-            f"{'threads' if exercise.model == 'openmp' else 'ranks'}, really parallel"
-            + (", race-free" if exercise.model != "mpi" else "") + ", no hang)"]
+    workers = "threads" if exercise.model == "openmp" else "ranks"
+    shown = {"builds": "builds", "correct": f"correct at 1 to 4 {workers}", "parallel": "really parallel",
+             "race_free": "race-free", "no_hang": "no hang"}
+    wanted = s.get("criteria") or [k for k in shown if k != "race_free" or exercise.model != "mpi"]
+    out += [para(f"Check: scripts/exercise check {exercise.id}  ({', '.join(shown[k] for k in wanted)})")]
     if s.get("going_further"):
-        out += ["", "Going further:"] + [f"  - {g}" for g in s["going_further"]]
+        out += ["", "Going further:"] + [para(g, "    ", "  - ") for g in s["going_further"]]
     return "\n".join(out)
 
 
@@ -131,7 +139,12 @@ def ensure_builds(exercise, solution):
 
 def check(exercise, file, solution, json_path, quiet):
     import grade
-    if solution:
+    if solution and exercise.bughunt:  # the reference fix: the file without its bug, built as a student's
+        source = ROOT / "build" / "coursework-fixes" / exercise.source.name
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text(markers.solution(exercise.text(), str(exercise.source.relative_to(ROOT))))
+        solution = False
+    elif solution:
         source = exercise.source
     else:
         source = Path(file).resolve() if file else exercise.work
@@ -152,18 +165,20 @@ def check(exercise, file, solution, json_path, quiet):
 
 
 def index():
-    rows = ["| exercise | what you write | notebook cell | the skeleton fails |", "|---|---|---|---|"]
+    """The exercises as a Markdown table (coursework/EXERCISES.md; a handout's EXERCISES.md)."""
+    shown = {"no_hang": "no hang", "race_free": "race-free"}
+    rows = ["| exercise | kind | what it is about | notebook cell | the untouched file fails |", "|---|---|---|---|---|"]
     for e in exercises().values():
         s = e.spec
-        what = s["title"] if not e.bughunt else f"bug hunt: {s['title']}"
-        rows.append(f"| `{e.id}` | {what} | {s.get('notebook', '-')} | {', '.join(s.get('skeleton_fails', []))} |")
+        kind = "bug hunt" if e.bughunt else f"{len(e.tasks())} task{'s' if len(e.tasks()) > 1 else ''}"
+        fails = ", ".join(shown.get(k, k) for k in s.get("skeleton_fails", []))
+        rows.append(f"| `{e.id}` | {kind} | {s['title']} | {s.get('notebook', '-')} | {fails} |")
     return "\n".join(rows) + "\n"
 
 
 # What a handout leaves out: the solutions (the programs, the bug hunts' fixed versions), the
-# tests of the programs, the benchmarks, the serial programs and the repository's own files.
-HANDOUT_SKIP = {".git", "build", "build-asan", "build-mpich", "build-archer", "build-native", "work", "bench",
-                "serial", ".ci", "__pycache__"}
+# tests of the programs, the benchmarks and the repository's own files.
+HANDOUT_SKIP = {".git", "work", "bench", ".ci", "__pycache__"}  # and every build*/
 
 
 def handout(folder):
@@ -180,7 +195,7 @@ def handout(folder):
 
     def ignore(directory, names):
         here = Path(directory)
-        skipped = {n for n in names if n in HANDOUT_SKIP or n.endswith(".pyc")}
+        skipped = {n for n in names if n in HANDOUT_SKIP or n.startswith("build") or n.endswith(".pyc")}
         if here == ROOT / "tests":  # the graders' checks only
             skipped |= {n for n in names if n not in ("check_program.py", "checks", "scrape")}
         if here == ROOT / "tests" / "scrape":
@@ -195,7 +210,7 @@ def handout(folder):
     leftovers = [p for p in solutions if not (target / p.relative_to(ROOT)).exists()]
     assert not leftovers, leftovers
     patch_handout_build(target)
-    (target / "EXERCISES.md").write_text(handout_readme(every))
+    (target / "EXERCISES.md").write_text(page())
     print(f"wrote {target}: {len(every)} exercises' skeletons, no solution")
     return 0
 
@@ -213,12 +228,16 @@ def patch_handout_build(target):
     (target / "CMakePresets.json").write_text(json.dumps(presets, indent=2) + "\n")
 
 
-def handout_readme(every):
+def page():
+    """coursework/EXERCISES.md (and a handout's): how to work, the index, every exercise's text."""
     lines = ["# Exercises", "",
+             "<!-- written by `scripts/exercise page`: edit coursework/exercises/*.toml and the programs' //@ markers -->",
+             "",
              "Each exercise is one program of the course with its lesson cut out: you write the",
              "parallel construct the notebook cell is about, and the grader proves your program",
              "correct, really parallel (from inside the OpenMP runtime and the MPI library, not",
-             "from what it prints) and free of data races.", "",
+             "from what it prints) and free of data races. Each bug hunt is a program that passes",
+             "its author's tests and is wrong: find the bug, fix it, and the grader checks the fix.", "",
              "```sh",
              "scripts/setup && scripts/setup archer      # once: packages, then the two builds",
              "scripts/exercise list",
@@ -226,7 +245,9 @@ def handout_readme(every):
              "scripts/exercise check openmp-range_sum    # a table of criteria, N passed, N failed",
              "sbatch jobs/grade.sbatch openmp-range_sum  # the same, as a SLURM job",
              "```", "", index()]
-    return "\n".join(lines)
+    for e in exercises().values():
+        lines += ["", f"## {e.id}", "", "```text", show(e), "```"]
+    return "\n".join(lines) + "\n"
 
 
 def main():
@@ -251,6 +272,7 @@ def main():
     p.add_argument("--serial", action="store_true", help="the solution with the OpenMP pragmas of its lesson removed")
     p.add_argument("--solution", action="store_true", help="the solution without its markers")
     commands.add_parser("index", help="the exercises as a Markdown table")
+    commands.add_parser("page", help="coursework/EXERCISES.md: the index and every exercise's text")
     args = parser.parse_args()
 
     if args.command == "list":
@@ -263,6 +285,9 @@ def main():
         return 0
     if args.command == "index":
         print(index(), end="")
+        return 0
+    if args.command == "page":
+        print(page(), end="")
         return 0
     if args.command == "handout":
         return handout(args.folder)
@@ -277,7 +302,7 @@ def main():
         print(markers.serial(text, where) if args.serial else markers.solution(text, where) if args.solution
               else exercise.skeleton(), end="")
     elif args.command == "check":
-        if args.solution and exercise.source.exists() and "//@" not in exercise.text():
+        if args.solution and exercise.source.exists() and not markers.blocks(exercise.text()):
             sys.exit("exercise: no solution here (a handout's programs are skeletons)")
         return check(exercise, args.file, args.solution, args.json, args.quiet)
     return 0

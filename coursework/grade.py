@@ -16,7 +16,6 @@ five things, each a criterion with its evidence:
 
 Each exercise's runs, sizes and thresholds are in coursework/exercises/<exercise>.toml.
 """
-import glob
 import json
 import os
 import re
@@ -121,11 +120,15 @@ class Grader:
         self.runs = 0
         self.mpi_env = runner.mpi_environment() if self.model in ("mpi", "hybrid") else {}
         self.bookshop_url = ""
+        # A launch script (a bug hunt's): it runs one of the project's programs, WHERE.
+        self.script = exercise.source.suffix == ".sh"
         self.launched = 0  # runs of the program, each under a time limit
 
     # --- binaries ---------------------------------------------------------------------------
 
     def binary(self, build):
+        if self.script:
+            return build / self.exercise.spec["program"]
         if self.solution:
             return build / self.model / self.name
         return build / "student" / self.model / self.name
@@ -154,6 +157,8 @@ class Grader:
 
     def builds(self):
         c = self.criteria["builds"]
+        if self.script:
+            return self.builds_script(c)
         needs_clang = self.model in ("openmp", "hybrid")
         if self.solution:
             missing = [str(p) for p in ([self.binary(BUILD)] + ([self.binary(ARCHER)] if needs_clang else []))
@@ -183,6 +188,26 @@ class Grader:
             c.passed = True
             c.why = "g++" + (" and clang++ (ThreadSanitizer)" if needs_clang else "") + ", no warnings"
 
+    def builds_script(self, c):
+        """A script: bash must read it, and ShellCheck find nothing to say."""
+        syntax = run(["bash", "-n", str(self.source)], dict(os.environ), 30)
+        lint = run(["shellcheck", "-f", "gcc", str(self.source)], dict(os.environ), 60) \
+            if shutil.which("shellcheck") else None
+        self.gcc_ok = syntax.code == 0 and self.binary(BUILD).exists()
+        self.clang_ok = False
+        notes = [line for line in (lint.stdout.splitlines() if lint else []) if line.strip()]
+        c.evidence = {"bash": syntax.stderr.strip(), "shellcheck": notes}
+        if syntax.code != 0:
+            c.passed, c.why = False, f"bash cannot read it: {syntax.stderr.strip()[:200]}"
+        elif not self.binary(BUILD).exists():
+            c.passed, c.why = False, f"{self.binary(BUILD)} is not built: scripts/setup"
+        elif notes:
+            c.passed, c.why = False, f"ShellCheck: {notes[0]}"
+            c.hint = "quote variables (\"$WHERE\"), and see https://www.shellcheck.net/wiki/ for the code"
+        else:
+            c.passed = True
+            c.why = "bash reads it" + (", ShellCheck finds nothing" if lint else " (ShellCheck is not installed)")
+
     # --- launching ----------------------------------------------------------------------------
 
     def fill(self, values):
@@ -200,6 +225,11 @@ class Grader:
             env["OMP_NUM_THREADS"] = str(threads)
         if probe_dir:
             env["PARACON_PROBE_DIR"] = str(probe_dir)
+        if self.script:  # the script chooses threads and binding; the grader only says where things are
+            env.pop("OMP_NUM_THREADS", None)
+            env.update({k: v for k, v in self.mpi_env.items() if "binding" not in k})
+            env.update(WHERE=str(binary), MPIEXEC=runner.mpi_launch(1)[0])
+            return ["bash", str(self.source)] + list(args), env
         if self.model == "openmp":
             return [str(binary)] + list(args), env
         env.update(self.mpi_env)
@@ -264,7 +294,9 @@ class Grader:
             c.hint = f"run it yourself: {failures[0][0]}"
         elif runs:
             c.passed = True
-            c.why = f"{runs} runs at {self.worker_range()}: every value as tests/checks/{self.name}.py computes it"
+            checks = sorted({case.get("check", self.name) for case in self.exercise.spec.get("correct", [])})
+            c.why = (f"{runs} run{'s' if runs > 1 else ''} at {self.worker_range()}: every value as "
+                     + " and ".join(f"tests/checks/{check}.py" for check in checks) + " computes it")
 
     def shape(self, workers):
         if self.model == "hybrid":
@@ -295,14 +327,16 @@ class Grader:
     def parallel(self):
         c = self.criteria["parallel"]
         spec = self.exercise.spec.get("parallel", {})
-        if self.model == "openmp" and not self.clang_ok or self.model == "mpi" and not self.gcc_ok \
-                or self.model == "hybrid" and not self.clang_ok:
+        needs = self.gcc_ok if self.script or self.model == "mpi" else self.clang_ok
+        if not needs:
             c.why = "not run: it did not build"
             return
         findings, evidence = [], {}
-        if self.model in ("openmp", "hybrid"):
+        if self.script:
+            findings += self.placement_evidence(spec, evidence)
+        elif self.model in ("openmp", "hybrid"):
             findings += self.thread_evidence(spec, evidence)
-        if self.model in ("mpi", "hybrid"):
+        if self.model in ("mpi", "hybrid") and not self.script:
             findings += self.rank_evidence(spec, evidence)
         c.evidence = evidence
         failed = [text for ok, text in findings if ok is False]
@@ -311,7 +345,8 @@ class Grader:
         elif failed:
             c.passed = False
             c.why = "; ".join(failed)
-            c.hint = spec.get("hint", "the work must be shared: each worker does its part")
+            c.hint = "see no hang" if any("hung" in text for text in failed) else \
+                spec.get("hint", "the work must be shared: each worker does its part")
         else:
             c.passed = True
             c.why = "; ".join(text for _, text in findings)
@@ -364,10 +399,33 @@ class Grader:
             evidence["threads"].append({"teams": sorted(teams), "thread_seconds": [round(s, 4) for s in busy],
                                         "run_seconds": round(data["seconds"], 4), "share": round(share, 3),
                                         "explicit_tasks": data.get("explicit_tasks", 0)})
-            detail = (f"{where}teams of {', '.join(map(str, sorted(teams))) or 'none'}; a second thread worked "
-                      f"alongside for {second:.3f} s of {data['seconds']:.3f} s ({share:.0%}, needs {share_needed:.0%})")
+            detail = (f"{where}{'teams of ' + ', '.join(map(str, sorted(teams))) if teams else 'no parallel region'}; "
+                      f"a second thread worked alongside for {second:.3f} s of {data['seconds']:.3f} s "
+                      f"({share:.0%}, needs {share_needed:.0%})")
             findings.append((share >= share_needed, detail if share >= share_needed else
                              f"{where}one thread did the work: " + detail))
+        return findings
+
+    def placement_evidence(self, spec, evidence):
+        """From the placement report (hybrid/where, the project's program, not the student's):
+        each rank's threads on CPUs of their own."""
+        command, env = self.launch(self.binary(BUILD), ["--json"])
+        outcome = run(command, env, spec.get("timeout", 60))
+        self.note_hang("the placement run", outcome)
+        try:
+            places = json.loads(outcome.stdout)["placements"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            return [(False, f"no placement report (exit code {outcome.code}): {outcome.stderr.strip()[:200]}")]
+        evidence["placements"] = places
+        findings = []
+        for rank in sorted({p["rank"] for p in places}):
+            mine = [p for p in places if p["rank"] == rank]
+            cpus = [p["cpu"] for p in mine]
+            masks = [p["mask"] for p in mine]
+            shared = len(set(cpus)) < len(cpus)
+            findings.append((not shared, f"rank {rank}: threads on CPUs {cpus} (masks {masks})" if not shared else
+                             f"rank {rank}'s {len(cpus)} threads share CPU(s) {sorted(set(cpus))} (their masks: "
+                             f"{masks}): they take turns on one core"))
         return findings
 
     def rank_evidence(self, spec, evidence):
@@ -406,6 +464,11 @@ class Grader:
             findings.append((not low, f"every rank but 0 moved at least {spec['bytes']} bytes (least: {moved})"
                              if not low else f"rank(s) {', '.join(map(str, low))} moved under {spec['bytes']} bytes "
                                              "of data: their share never reached them"))
+        if spec.get("no_pending"):  # every nonblocking request completed (MPI_Wait, MPI_Test...)
+            left = {r["rank"]: r["pending_requests"] for r in ranks if r["pending_requests"]}
+            findings.append((not left, "every request completed" if not left else
+                             "requests never completed: " + ", ".join(f"rank {k}: {v}" for k, v in left.items())
+                             + " (a nonblocking call's buffer is the library's until its MPI_Wait)"))
         if "rank_share" in spec:
             chosen = ranks[1:] if spec.get("share_ranks") == "workers" and len(ranks) > 1 else ranks
             work = {r["rank"]: max(0.0, r["seconds"] - r["seconds_in_mpi"]) for r in chosen}
@@ -420,7 +483,7 @@ class Grader:
     def speedup(self, spec):
         """The program's own seconds at 1 worker and at the parallel run's, from the release
         build: reported beside the evidence, never graded."""
-        if not self.gcc_ok or spec.get("no_speedup"):
+        if not self.gcc_ok or spec.get("no_speedup") or self.script:
             return None
         shapes = {"openmp": ((1, 1), (1, spec.get("workers", 2))), "mpi": ((1, 1), (spec.get("workers", 2), 1)),
                   "hybrid": ((1, 1), (spec.get("ranks", 2), spec.get("threads", 2)))}[self.model]
@@ -491,7 +554,7 @@ class Grader:
             c.hint = "two ranks each waiting for the other: who sends first, and does the message fit the eager limit?"
         else:
             c.passed = True
-            c.why = f"all {self.launched} runs ended within their time limits"
+            c.why = f"every run ended within its time limit ({self.launched} run{'s' if self.launched > 1 else ''})"
 
     # --- all of it ------------------------------------------------------------------------------
 

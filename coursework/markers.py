@@ -9,7 +9,7 @@ A program is its own exercise's solution. The lines that are the lesson sit betw
     { ... }
     //@ end
 
-`task N:` says what to write (more `//@` lines continue it, as they do a hint); `start:` lines
+A shell script (a bug hunt's launch line) has the same markers with `#@`. `task N:` says what to write (more `//@` lines continue it, as they do a hint); `start:` lines
 are the code the skeleton has instead (none: the skeleton has nothing there); the lines up to
 `//@ end` are the solution. A bug hunt's block is `//@ bug`, the `start:` lines being the bug:
 its skeleton says nothing of where it is.
@@ -23,7 +23,7 @@ its skeleton says nothing of where it is.
 import re
 from dataclasses import dataclass, field
 
-MARKER = re.compile(r"^(?P<indent>\s*)//@(?: (?P<rest>.*))?$")
+MARKER = re.compile(r"^(?P<indent>\s*)(?://|#)@(?: (?P<rest>.*))?$")  # // in C++, # in a shell script
 KEYWORD = re.compile(r"^(?P<key>task (?P<number>\d+)|hint|start|end|bug)(?::(?: (?P<text>.*))?)?$")
 
 

@@ -26,7 +26,6 @@ import argparse
 import csv
 import json
 import shutil
-import statistics
 import subprocess
 import sys
 from pathlib import Path

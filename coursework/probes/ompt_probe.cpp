@@ -44,7 +44,6 @@ std::vector<Region> regions;
 std::atomic<long> explicit_tasks{0};
 double started = 0; // when the runtime started the tool: the run's length is measured from here
 thread_local Thread self;
-ompt_get_task_info_t get_task_info = nullptr;
 
 // Adds the interval since the last event to the thread's user time, if it ran user code.
 void account(double t) {
@@ -107,7 +106,6 @@ void on_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data_t
 int initialize(ompt_function_lookup_t lookup, int, ompt_data_t*) {
   started = now();
   auto set_callback = reinterpret_cast<ompt_set_callback_t>(lookup("ompt_set_callback"));
-  get_task_info = reinterpret_cast<ompt_get_task_info_t>(lookup("ompt_get_task_info"));
   set_callback(ompt_callback_parallel_begin, reinterpret_cast<ompt_callback_t>(&on_parallel_begin));
   set_callback(ompt_callback_implicit_task, reinterpret_cast<ompt_callback_t>(&on_implicit_task));
   set_callback(ompt_callback_sync_region, reinterpret_cast<ompt_callback_t>(&on_sync_region));

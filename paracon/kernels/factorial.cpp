@@ -148,6 +148,14 @@ Facts read_facts(const mpz_class& value, std::uint64_t n) {
   return f;
 }
 
+bool is_prime(std::uint64_t n) {
+  if (n < 4) return n >= 2;
+  if (n % 2 == 0 || n % 3 == 0) return false;
+  for (std::uint64_t d = 5; d <= n / d; d += 6)
+    if (n % d == 0 || n % (d + 2) == 0) return false;
+  return true;
+}
+
 std::uint64_t legendre_zeros(std::uint64_t n) {
   std::uint64_t zeros = 0;
   for (u128 five = 5; five <= n; five *= 5) zeros += n / static_cast<std::uint64_t>(five);

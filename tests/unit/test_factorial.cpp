@@ -2,6 +2,7 @@
 // fast path confirms Legendre's count; any other value is counted by division), its digits and
 // residue; and the check rejects a value one off.
 #include <cstdint>
+#include <vector>
 
 #include <gmpxx.h>
 #include <gtest/gtest.h>
@@ -32,6 +33,16 @@ TEST(Factorial, TrailingZerosOfOtherValuesAreCounted) {
                {"78125", 10, 0},    // fives only
                {"3628800", 10, 2}}; // 10! itself
   for (const auto& c : cases) EXPECT_EQ(fac::read_facts(mpz_class(c.value), c.n).trailing_zeros, c.zeros) << c.value;
+}
+
+TEST(Factorial, IsPrimeAgreesWithTheSieve) {
+  const fac::PrimeExponents sieve = fac::prime_exponents(100000); // the odd primes up to 100000
+  std::vector<bool> odd_prime(100001, false);
+  for (std::uint64_t p : sieve.primes) odd_prime[p] = true;
+  for (std::uint64_t n = 0; n <= 100000; ++n) EXPECT_EQ(fac::is_prime(n), n == 2 || odd_prime[n]) << n;
+  EXPECT_TRUE(fac::is_prime(18446744073709551557ull)); // the largest 64-bit prime
+  EXPECT_FALSE(fac::is_prime(18446744073709551555ull));
+  EXPECT_FALSE(fac::is_prime(4294967291ull * 4294967279ull)); // two primes below 2^32
 }
 
 TEST(Factorial, CheckRejectsAValueOneOff) {

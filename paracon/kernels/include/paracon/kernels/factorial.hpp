@@ -27,6 +27,10 @@ struct PrimeExponents {
 };
 PrimeExponents prime_exponents(std::uint64_t n);
 
+// Whether n is prime, by trial division by 2, 3 and 6k +- 1 up to sqrt(n): for one number at a
+// time (the coursework's twin primes), where the sieve is for all of them.
+bool is_prime(std::uint64_t n);
+
 // The product of p^e over one share of the odd primes, dealt to `shares` shares back and forth
 // like cards (0, 1, 1, 0, 0, 1, ...), so the shares weigh about the same. All of them at once as
 // a chain of squarings over the exponents' bits, p^13 = ((p^2 x p)^2)^2 x p, with the primes of
