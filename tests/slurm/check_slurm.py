@@ -3,8 +3,8 @@
 output file.
 
     check_slurm.py run --validates N [--nodes N --ranks R --threads T] [--files F...]
-                   [--expect REGEX...] [--substitute NAME=FILE...]
-                   -- SBATCH_ARGS... SCRIPT [SCRIPT_ARGS...]
+                   [--expect REGEX...] [--substitute NAME=FILE...] [--skeleton EXERCISE]
+                   [--exit-code N] -- SBATCH_ARGS... SCRIPT [SCRIPT_ARGS...]
     check_slurm.py reject -- SBATCH_ARGS... SCRIPT [SCRIPT_ARGS...]
 
 run: the job must complete with exit code 0 and print at least N "Solution validates" lines;
@@ -13,7 +13,9 @@ distinct nodes, ranks, and threads per rank, and every thread of a rank on a CPU
 rank whose threads share one CPU gains nothing from them); --files must exist in the job's folder
 afterwards ({job} stands for the job id); each --expect must match a line of the output.
 --substitute replaces {NAME} in the sbatch arguments with the contents of FILE (a port a
-fixture chose, say). reject: sbatch itself must refuse the job (an
+fixture chose, say). --skeleton writes that exercise's untouched skeleton into the work folder
+and puts its path for {skeleton}. --exit-code: the job must end with this code instead of 0 (a
+grading job whose student fails). reject: sbatch itself must refuse the job (an
 impossible request is refused at submission, not left pending).
 """
 import argparse
@@ -43,6 +45,8 @@ def main():
     parser.add_argument("--substitute", action="append", default=[])
     parser.add_argument("--workdir", type=Path, default=Path.cwd())
     parser.add_argument("--timeout", type=float, default=240)
+    parser.add_argument("--skeleton")
+    parser.add_argument("--exit-code", type=int, default=0)
     argv = sys.argv[1:]
     if "--" not in argv:
         parser.error("the sbatch arguments go after --")
@@ -53,6 +57,12 @@ def main():
         name, _, file = item.partition("=")
         value = Path(file).read_text().strip()
         sbatch = [a.replace("{" + name + "}", value) for a in sbatch]
+    if args.skeleton:
+        exercise = Path(__file__).resolve().parents[2] / "scripts" / "exercise"
+        skeleton = args.workdir / f"{args.skeleton}-skeleton.cpp"
+        skeleton.write_text(subprocess.run([str(exercise), "skeleton", args.skeleton], capture_output=True,
+                                           text=True, check=True).stdout)
+        sbatch = [a.replace("{skeleton}", str(skeleton)) for a in sbatch]
 
     submit = subprocess.run(["sbatch", "--parsable", f"--chdir={args.workdir}"] + sbatch, capture_output=True, text=True)
     if args.action == "reject":
@@ -80,8 +90,9 @@ def main():
         fail(f"job {job} still {state} after {args.timeout} s")
     output_path = Path(fields.get("StdOut", ""))
     output = output_path.read_text() if output_path.is_file() else ""
-    if state != "COMPLETED" or fields.get("ExitCode") != "0:0":
-        fail(f"job {job} ended {state} with exit code {fields.get('ExitCode')}", output)
+    expected = ("COMPLETED", "0:0") if args.exit_code == 0 else ("FAILED", f"{args.exit_code}:0")
+    if (state, fields.get("ExitCode")) != expected:
+        fail(f"job {job} ended {state} with exit code {fields.get('ExitCode')}, expected {expected}", output)
     validated = output.count("Solution validates")
     if validated < args.validates:
         fail(f"{validated} 'Solution validates' lines, expected {args.validates}", output)
