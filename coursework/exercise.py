@@ -21,7 +21,9 @@ between its `//@` markers are the lesson, and the skeleton has the task instead
 """
 import argparse
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -76,12 +78,17 @@ def exercises():
     return found
 
 
+class UsageError(Exception):
+    """A wrong command line or a file that cannot be graded: one line, exit code 2."""
+
+
 def find(name):
     every = exercises()
     if name not in every:
         close = [e for e in every if name in e]
-        sys.exit(f"exercise: no exercise '{name}'" + (f"; did you mean {', '.join(close)}?" if close else
-                                                      "; `scripts/exercise list` lists them") + "")
+        close = close if name and len(close) <= 6 else []
+        raise UsageError(f"no exercise '{name[:60]}'" + (f"; did you mean {', '.join(close)}?" if close else
+                                                         "; `scripts/exercise list` lists them"))
     return every[name]
 
 
@@ -119,7 +126,7 @@ def show(exercise):
 def start(exercise, force):
     target = exercise.work
     if target.exists() and not force:
-        sys.exit(f"exercise: {target.relative_to(ROOT)} exists: your work is kept (--force writes the skeleton over it)")
+        raise UsageError(f"{target.relative_to(ROOT)} exists: your work is kept (--force writes the skeleton over it)")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(exercise.skeleton())
     print(f"wrote {target.relative_to(ROOT)}: the skeleton of {exercise.id}\n")
@@ -149,9 +156,12 @@ def check(exercise, file, solution, json_path, quiet):
     else:
         source = Path(file).resolve() if file else exercise.work
         if not source.exists():
-            sys.stderr.write(f"exercise: {source} does not exist: `scripts/exercise start {exercise.id}` writes "
-                             "the skeleton there\n")
-            return 2
+            raise UsageError(f"{source} does not exist" + ("" if file else f": `scripts/exercise start {exercise.id}` "
+                                                                          "writes the skeleton there"))
+        if not source.is_file() or not os.access(source, os.R_OK):
+            raise UsageError(f"{source} is not a file this user can read")
+    if json_path and not os.access(Path(json_path).resolve().parent, os.W_OK):
+        raise UsageError(f"cannot write {json_path}: its folder does not exist or is not writable")
     ensure_builds(exercise, solution)
     log = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))
     log(f"grading {source} ({exercise.id})")
@@ -160,7 +170,10 @@ def check(exercise, file, solution, json_path, quiet):
     shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
     print(grade.table(exercise, shown, criteria))
     if json_path:
-        Path(json_path).write_text(json.dumps(grade.results_json(exercise, shown, criteria), indent=1) + "\n")
+        target = Path(json_path)  # written whole or not at all
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_text(json.dumps(grade.results_json(exercise, shown, criteria), indent=1) + "\n")
+        partial.replace(target)
     return 0 if all(c.passed for c in criteria) else 1
 
 
@@ -187,9 +200,9 @@ def handout(folder):
     the checks, the exercise texts, and a build without the project's tests."""
     target = Path(folder).resolve()
     if target.exists() and any(target.iterdir()):
-        sys.exit(f"exercise: {target} exists and is not empty")
+        raise UsageError(f"{target} exists and is not empty")
     if target.is_relative_to(ROOT):
-        sys.exit("exercise: write the handout outside the repository")
+        raise UsageError("write the handout outside the repository")
     every = exercises()
     solutions = {e.source.resolve() for e in every.values()}
 
@@ -303,15 +316,22 @@ def main():
               else exercise.skeleton(), end="")
     elif args.command == "check":
         if args.solution and exercise.source.exists() and not markers.blocks(exercise.text()):
-            sys.exit("exercise: no solution here (a handout's programs are skeletons)")
+            raise UsageError("no solution here (a handout's programs are skeletons)")
         return check(exercise, args.file, args.solution, args.json, args.quiet)
     return 0
 
 
+def interrupted(signum, frame):
+    raise KeyboardInterrupt  # the grader kills the run it is waiting for, then we stop
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         sys.exit(main())
-    except markers.MarkerError as e:
-        sys.exit(f"exercise: {e}")
+    except (UsageError, markers.MarkerError) as e:
+        print(f"exercise: {e}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
+        print("exercise: interrupted", file=sys.stderr)
         sys.exit(130)

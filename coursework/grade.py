@@ -16,9 +16,12 @@ five things, each a criterion with its evidence:
 
 Each exercise's runs, sizes and thresholds are in coursework/exercises/<exercise>.toml.
 """
+import contextlib
+import fcntl
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -56,6 +59,10 @@ class Criterion:
     evidence: dict = field(default_factory=dict)
 
 
+OUTPUT_LIMIT = 1 << 30  # bytes a run may write to its output, or to any one file
+OUTPUT_KEPT = 64 << 20  # of which the grader reads the first
+
+
 @dataclass
 class Outcome:
     code: object                   # exit code, None when killed at its time limit
@@ -69,16 +76,57 @@ def run(command, env, timeout, probe_dir=None):
     """Runs a command in its own process group; kills the whole group at the time limit, and
     then reads from the PMPI probe's status files which ranks were still running, and where."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                               errors="replace", start_new_session=True)
-    try:
-        out, err = process.communicate(timeout=timeout)
-        return Outcome(process.returncode, out, err, time.perf_counter() - start)
-    except subprocess.TimeoutExpired:
-        hang = hang_report(probe_dir)
-        os.killpg(process.pid, signal.SIGKILL)
-        out, err = process.communicate()
-        return Outcome(None, out, err, time.perf_counter() - start, hang or "no MPI status was recorded")
+    # The output goes to files, capped (a program that prints for ever is stopped by SIGXFSZ),
+    # never to this process's memory.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        process = subprocess.Popen(command, stdout=out_file, stderr=err_file, env=env, start_new_session=True,
+                                   preexec_fn=limit_output)
+        try:
+            code, hang = process.wait(timeout=timeout), ""
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run is in a session of its own, end it too
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+        except subprocess.TimeoutExpired:
+            code, hang = None, hang_report(probe_dir) or "no MPI status was recorded"
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        out, err = (read_capped(f) for f in (out_file, err_file))
+    return Outcome(code, out, err, time.perf_counter() - start, hang)
+
+
+@contextlib.contextmanager
+def locked(path, waiting=None):
+    """An exclusive lock on a file (flock: the system drops it if this process dies)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def exit_status(code):
+    """'exit code 2', or 'killed by SIGXFSZ: it wrote more than 1 GiB'."""
+    if code is None or code >= 0:
+        return f"exit code {code}"
+    name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+    return f"killed by {name}" + (f": it wrote more than {OUTPUT_LIMIT >> 30} GiB" if name == "SIGXFSZ" else "")
+
+
+def limit_output():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+
+
+def read_capped(f):
+    f.seek(0)
+    return f.read(OUTPUT_KEPT).decode(errors="replace")
 
 
 def program_failure(text):
@@ -141,11 +189,12 @@ class Grader:
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(self.source, copy)
         os.utime(copy)  # a new time stamp: make rebuilds it even from an older file
-        done = run(["cmake", "--build", str(build), "--target", target, "--", "-s"], dict(os.environ), 600)
-        if done.code != 0 and "No rule to make target" in done.stderr + done.stdout:
-            # An exercise newer than the build's configuration: configure again, then build.
-            run(["cmake", str(build)], dict(os.environ), 600)
+        with locked(build / "student-src" / ".build.lock"):  # one make at a time in a build tree
             done = run(["cmake", "--build", str(build), "--target", target, "--", "-s"], dict(os.environ), 600)
+            if done.code != 0 and "No rule to make target" in done.stderr + done.stdout:
+                # An exercise newer than the build's configuration: configure again, then build.
+                run(["cmake", str(build)], dict(os.environ), 600)
+                done = run(["cmake", "--build", str(build), "--target", target, "--", "-s"], dict(os.environ), 600)
         text = (done.stdout + done.stderr).replace(str(copy), str(self.source))
         mine = [line for line in text.splitlines() if str(self.source) in line]
         warnings = [line for line in mine if ": warning:" in line and not IGNORED_WARNINGS.search(line)]
@@ -377,7 +426,7 @@ class Grader:
         if outcome.code is None:
             return [(False, "the run with the OMPT probe did not end")]
         if not files:
-            return [(False, f"the OMPT probe saw no OpenMP runtime (exit code {outcome.code})")]
+            return [(False, f"the OMPT probe saw no OpenMP runtime ({exit_status(outcome.code)})")]
         findings = []
         share_needed = spec.get("share", 0.25)
         evidence["threads"] = []
@@ -531,6 +580,10 @@ class Grader:
         if outcome.code is None:
             c.passed = False
             c.why = "the run under Archer did not end"
+        elif not reports and outcome.code not in (0, 1, 66):  # 1: a wrong value, which a race may cause
+            c.passed = False
+            c.why = f"the run under Archer stopped ({exit_status(outcome.code)}) before it could be judged"
+            c.hint = f"run it yourself: {self.describe(spec.get('args', []), 1, threads)}"
         elif reports or outcome.code == 66:
             c.passed = False
             where = re.sub(r"^#\d+\s+\S+\s+", "", frames[0]) if frames else "see the report"
@@ -551,7 +604,10 @@ class Grader:
         elif self.hangs:
             c.passed = False
             c.why = f"probable deadlock: {self.hangs[0]}"
-            c.hint = "two ranks each waiting for the other: who sends first, and does the message fit the eager limit?"
+            c.hint = ("two ranks each waiting for the other: who sends first, and does the message fit the eager limit?"
+                      if self.model != "openmp" else
+                      "a thread waiting for ever (a barrier not every thread reaches, a lock never released), or a loop "
+                      "that never ends")
         else:
             c.passed = True
             c.why = f"every run ended within its time limit ({self.launched} run{'s' if self.launched > 1 else ''})"
@@ -568,10 +624,13 @@ class Grader:
                 port = (self.scratch / "bookshop" / "port").read_text().strip()
                 self.bookshop_url = f"http://127.0.0.1:{port}/slow50/catalogue/page-{{}}.html"
             order = ["builds", "correct", "parallel", "race_free", "no_hang"]
-            for key in order:
-                if key in self.criteria:
-                    self.log(f"- {NAMES[key]} ...")
-                    getattr(self, key)()
+            # One grade of an exercise at a time in this checkout: they share its student binary.
+            with locked(BUILD / "student-src" / f".{self.exercise.id}.lock",
+                        lambda: self.log(f"waiting for another grade of {self.exercise.id} to finish")):
+                for key in order:
+                    if key in self.criteria:
+                        self.log(f"- {NAMES[key]} ...")
+                        getattr(self, key)()
             return list(self.criteria.values())
         finally:
             if serving:

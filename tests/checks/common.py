@@ -1,21 +1,41 @@
 """What every check shares: running a program, failing with what it printed, reading its JSON
 report, and the few values the experiments share (worker names, blocks, the squares' inputs)."""
 import json
+import resource
+import signal
 import subprocess
 import sys
+import tempfile
 
 NOTEBOOK_NAMES = ["Bar", "ba", "dos"]
 MASK64 = 2**64 - 1
 P61 = 2**61 - 1
 
 
+OUTPUT_LIMIT = 1 << 30  # bytes a program (and each file it writes) may write: a SIGXFSZ beyond
+OUTPUT_KEPT = 64 << 20  # of which the check reads the first
+
+
+def limit_output():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+
+
 def run(command, timeout=300, env=None):
-    """Runs COMMAND; a run that outlives `timeout` seconds fails the check as a probable hang."""
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,
-                              errors="replace")
-    except subprocess.TimeoutExpired as e:
-        fail(f"{' '.join(command)[:200]} did not end within {timeout} s: a hang")
+    """Runs COMMAND; a run that outlives `timeout` seconds fails the check as a probable hang.
+    Its output goes to files, not to this process's memory: a program that prints for ever (a
+    student's printf in a loop) is stopped at OUTPUT_LIMIT bytes, and the check reads the first
+    OUTPUT_KEPT of them."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            code = subprocess.run(command, stdout=out, stderr=err, timeout=timeout, env=env,
+                                  preexec_fn=limit_output).returncode
+        except subprocess.TimeoutExpired:
+            fail(f"{' '.join(command)[:200]} did not end within {timeout} s: a hang")
+        texts = []
+        for f in (out, err):
+            f.seek(0)
+            texts.append(f.read(OUTPUT_KEPT).decode(errors="replace"))
+    return subprocess.CompletedProcess(command, code, *texts)
 
 
 def fail(message, result=None):
@@ -29,7 +49,13 @@ def run_json(command):
     """Runs COMMAND --json; it must exit 0 and print one JSON object. Returns (result, report)."""
     result = run(command + ["--json"])
     if result.returncode != 0:
-        fail("expected exit code 0", result)
+        code = result.returncode
+        if code < 0:  # the program was killed
+            name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+            why = f"killed by {name}" + (f": it wrote more than {OUTPUT_LIMIT >> 30} GiB" if name == "SIGXFSZ" else "")
+        else:
+            why = f"exit code {code}"
+        fail(f"expected exit code 0, got {why}", result)
     try:
         return result, json.loads(result.stdout)
     except json.JSONDecodeError as e:
