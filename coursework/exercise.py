@@ -113,14 +113,26 @@ def show(exercise):
             if hint:
                 out.append(para(f"Hint: {hint}", "     "))
         out.append("")
-    workers = "threads" if exercise.model == "openmp" else "ranks"
-    shown = {"builds": "builds", "correct": f"correct at 1 to 4 {workers}", "parallel": "really parallel",
+    shown = {"builds": "builds", "correct": f"correct at {worker_span(exercise)}", "parallel": "really parallel",
              "race_free": "race-free", "no_hang": "no hang"}
     wanted = s.get("criteria") or [k for k in shown if k != "race_free" or exercise.model != "mpi"]
     out += [para(f"Check: scripts/exercise check {exercise.id}  ({', '.join(shown[k] for k in wanted)})")]
     if s.get("going_further"):
         out += ["", "Going further:"] + [para(g, "    ", "  - ") for g in s["going_further"]]
     return "\n".join(out)
+
+
+def worker_span(exercise):
+    """'1 to 4 threads', '2 to 4 ranks', '1x1 to 3x2 ranks x threads': the correct runs' shapes."""
+    shapes = [w for case in exercise.spec.get("correct", []) for w in case["workers"]]
+    if exercise.model == "hybrid" and shapes and isinstance(shapes[0], list):
+        shapes = [f"{r}x{t}" for r, t in sorted(tuple(w) for w in shapes)]
+        return (f"{shapes[0]} to {shapes[-1]}" if shapes[0] != shapes[-1] else shapes[0]) + " ranks x threads"
+    unit = "threads" if exercise.model == "openmp" else "ranks"
+    if not shapes:
+        return unit
+    low, high = min(shapes), max(shapes)
+    return f"{low} to {high} {unit}" if low != high else f"{low} {unit[:-1] if low == 1 else unit}"
 
 
 def start(exercise, force):
