@@ -57,11 +57,14 @@ chmod 600 "$base/munge/munge.key"
 munged --force --key-file="$base/munge/munge.key" --socket="$base/munge/socket" \
   --pid-file="$base/pids/munged.pid" --log-file="$base/log/munged.log" --seed-file="$base/munge/seed"
 
-# Each simulated node gets its own Open MPI shared-memory directory: ranks of two "nodes" on
-# one host would otherwise meet in the same /dev/shm files.
+# Each simulated node gets its own temporary folder (Open MPI's session files) and its own
+# shared-memory folder, as real nodes have: ranks of two "nodes" on one host, with one host name,
+# would otherwise meet in the same /tmp/ompi.<host>.<uid> and /dev/shm files, and one node's
+# clean-up would remove what the other is still opening.
 cat >"$base/task_prolog.sh" <<PROLOG
 #!/bin/sh
 mkdir -p "$base/tmp/\$SLURMD_NODENAME/shm"
+echo "export TMPDIR=$base/tmp/\$SLURMD_NODENAME"
 echo "export OMPI_MCA_btl_vader_backing_directory=$base/tmp/\$SLURMD_NODENAME/shm"
 PROLOG
 chmod +x "$base/task_prolog.sh"
