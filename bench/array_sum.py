@@ -31,12 +31,8 @@ from runner import BUILD, ROOT  # noqa: E402
 
 
 def stream(n, threads):
-    done = subprocess.run([str(BUILD / "bench/stream"), str(n), "3"], capture_output=True, text=True,
-                          env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
-    report = json.loads(done.stdout)
-    if not report["valid"]:
-        sys.exit("bench: the STREAM-like kernel's sum is wrong")
-    return report
+    return runner.helper_report([str(BUILD / "bench/stream"), str(n), "3"],
+                                dict(os.environ, OMP_NUM_THREADS=str(threads)), "the STREAM-like kernel's sum is wrong")
 
 
 def main():
@@ -48,8 +44,7 @@ def main():
     python = runner.numpy_python()
     if python is None:
         sys.exit("bench: no python3 with numpy: install python3-numpy (scripts/setup does)")
-    if not (BUILD / "bench/stream").exists():
-        sys.exit("bench: build/bench/stream is missing: cmake --build build --target stream")
+    runner.bench_helper("stream")
     twin = [python, str(ROOT / "scripts/twins/array_sum.py"), str(args.n)]
     n, lazy_n = str(args.n), str(10 * args.n)
 

@@ -13,6 +13,8 @@
 
 #include "paracon/plumbing/numbers.hpp"
 
+#include "median.hpp"
+
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   int rank = 0, ranks = 0;
@@ -51,13 +53,12 @@ int main(int argc, char** argv) {
   int valid = arrived, all_valid = 0;
   MPI_Reduce(&valid, &all_valid, 1, MPI_INT, MPI_LAND, 0, MPI_COMM_WORLD);
   if (rank == 0) {
-    std::sort(seconds.begin(), seconds.end());
-    const double median = seconds[seconds.size() / 2];
+    const double middle = median(seconds);
     const nlohmann::json out{{"bytes", bytes},
                              {"repetitions", reps},
                              {"valid", all_valid == 1},
-                             {"seconds", median},
-                             {"gb_per_s", static_cast<double>(bytes) / median / 1e9}};
+                             {"seconds", middle},
+                             {"gb_per_s", static_cast<double>(bytes) / middle / 1e9}};
     std::printf("%s\n", out.dump().c_str());
   }
   MPI_Finalize();

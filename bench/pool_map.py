@@ -14,8 +14,6 @@ untimed, then the repetitions are interleaved; medians are kept, with their spre
 Run:  bench/pool_map.py [--count N] [--repetitions R] [--json FILE]
 """
 import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -26,12 +24,8 @@ from runner import BUILD  # noqa: E402
 
 def copy_bandwidth(message_bytes):
     env = runner.command("mpi", "pool_map", [], ranks=2)[1]
-    done = subprocess.run(runner.mpi_launch(2) + [str(BUILD / "bench/mpi_copy"), str(message_bytes), "5"],
-                          capture_output=True, text=True, env=env)
-    report = json.loads(done.stdout)
-    if not report["valid"]:
-        sys.exit("bench: mpi_copy's message arrived wrong")
-    return report
+    return runner.helper_report(runner.mpi_launch(2) + [str(BUILD / "bench/mpi_copy"), str(message_bytes), "5"],
+                                env, "mpi_copy's message arrived wrong")
 
 
 def main():
@@ -40,8 +34,7 @@ def main():
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
-    if not (BUILD / "bench/mpi_copy").exists():
-        sys.exit("bench: build/bench/mpi_copy is missing: cmake --build build --target mpi_copy")
+    runner.bench_helper("mpi_copy")
     n = args.count
     program = ["--count", str(n), "--max", "4294967296", "--variant", "loop"]
 

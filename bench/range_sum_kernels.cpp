@@ -15,6 +15,8 @@
 #include "paracon/plumbing/numbers.hpp"
 #include "paracon/plumbing/report.hpp"
 
+#include "median.hpp"
+
 namespace {
 
 // `begin` arrives at run time: with a constant 0, GCC too replaces the loop by n(n-1)/2.
@@ -29,11 +31,6 @@ __attribute__((noinline)) std::uint64_t plain_loop(std::uint64_t begin, std::uin
 std::uint64_t pinned(std::uint64_t value) {
   asm volatile("" : "+r"(value));
   return value;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 } // namespace

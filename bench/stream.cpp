@@ -18,14 +18,7 @@
 #include "paracon/plumbing/numbers.hpp"
 #include "paracon/plumbing/report.hpp"
 
-namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-} // namespace
+#include "median.hpp"
 
 int main(int argc, char** argv) {
   try {

@@ -34,6 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+import grade  # noqa: E402
 import markers  # noqa: E402
 
 WORK = ROOT / "work"
@@ -113,9 +114,8 @@ def show(exercise):
             if hint:
                 out.append(para(f"Hint: {hint}", "     "))
         out.append("")
-    shown = {"builds": "builds", "correct": f"correct at {worker_span(exercise)}", "parallel": "really parallel",
-             "race_free": "race-free", "no_hang": "no hang"}
-    wanted = s.get("criteria") or [k for k in shown if k != "race_free" or exercise.model != "mpi"]
+    shown = dict(grade.NAMES, correct=f"correct at {worker_span(exercise)}", parallel="really parallel")
+    wanted = s.get("criteria", grade.DEFAULT_CRITERIA[exercise.model])
     out += [para(f"Check: scripts/exercise check {exercise.id}  ({', '.join(shown[k] for k in wanted)})")]
     if s.get("going_further"):
         out += ["", "Going further:"] + [para(g, "    ", "  - ") for g in s["going_further"]]
@@ -157,7 +157,6 @@ def ensure_builds(exercise, solution):
 
 
 def check(exercise, file, solution, json_path, quiet):
-    import grade
     if solution and exercise.bughunt:  # the reference fix: the file without its bug, built as a student's
         source = ROOT / "build" / "coursework-fixes" / exercise.source.name
         source.parent.mkdir(parents=True, exist_ok=True)
@@ -191,12 +190,11 @@ def check(exercise, file, solution, json_path, quiet):
 
 def index():
     """The exercises as a Markdown table (coursework/EXERCISES.md; a handout's EXERCISES.md)."""
-    shown = {"no_hang": "no hang", "race_free": "race-free"}
     rows = ["| exercise | kind | what it is about | notebook cell | the untouched file fails |", "|---|---|---|---|---|"]
     for e in exercises().values():
         s = e.spec
         kind = "bug hunt" if e.bughunt else f"{len(e.tasks())} task{'s' if len(e.tasks()) > 1 else ''}"
-        fails = ", ".join(shown.get(k, k) for k in s.get("skeleton_fails", []))
+        fails = ", ".join(grade.NAMES[k] for k in s.get("skeleton_fails", []))
         rows.append(f"| `{e.id}` | {kind} | {s['title']} | {s.get('notebook', '-')} | {fails} |")
     return "\n".join(rows) + "\n"
 

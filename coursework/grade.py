@@ -21,7 +21,6 @@ import fcntl
 import json
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -34,6 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import runner  # noqa: E402  how to launch MPI, Open MPI's settings
+sys.path.insert(0, str(ROOT / "tests"))
+# The checks' capped output (a run that prints for ever is stopped), and how a run ended, in words.
+from checks.common import exit_status, limit_output, read_capped  # noqa: E402
 
 BUILD, ARCHER = ROOT / "build", ROOT / "build-archer"
 CHECK = ROOT / "tests" / "check_program.py"
@@ -57,10 +59,6 @@ class Criterion:
     why: str = ""                  # the evidence in a line, or the reason it failed
     hint: str = ""
     evidence: dict = field(default_factory=dict)
-
-
-OUTPUT_LIMIT = 1 << 30  # bytes a run may write to its output, or to any one file
-OUTPUT_KEPT = 64 << 20  # of which the grader reads the first
 
 
 @dataclass
@@ -155,23 +153,6 @@ def stop(process):
     except ProcessLookupError:
         pass
     process.wait()
-
-
-def exit_status(code):
-    """'exit code 2', or 'killed by SIGXFSZ: it wrote more than 1 GiB'."""
-    if code is None or code >= 0:
-        return f"exit code {code}"
-    name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
-    return f"killed by {name}" + (f": it wrote more than {OUTPUT_LIMIT >> 30} GiB" if name == "SIGXFSZ" else "")
-
-
-def limit_output():
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-
-
-def read_capped(f):
-    f.seek(0)
-    return f.read(OUTPUT_KEPT).decode(errors="replace")
 
 
 def program_failure(text):

@@ -20,6 +20,23 @@ BUILD = ROOT / "build"
 CORES = os.cpu_count() or 1
 
 
+def bench_helper(name):
+    """build/bench/NAME, a benchmark's helper program; the benchmark stops at once without it."""
+    binary = BUILD / "bench" / name
+    if not binary.exists():
+        sys.exit(f"bench: build/bench/{name} is missing: cmake --build build --target {name}")
+    return binary
+
+
+def helper_report(command, env, wrong):
+    """Runs a benchmark helper: its JSON report, or the benchmark stops, saying what was wrong,
+    when the helper's own check failed."""
+    report = json.loads(subprocess.run(command, capture_output=True, text=True, env=env).stdout)
+    if not report["valid"]:
+        sys.exit(f"bench: {wrong}")
+    return report
+
+
 def cmake_cache(name, build=BUILD):
     cache = build / "CMakeCache.txt"
     if cache.exists():

@@ -17,7 +17,22 @@ OUTPUT_KEPT = 64 << 20  # of which the check reads the first
 
 
 def limit_output():
+    """In the child, before exec: no file it writes (its output included) beyond OUTPUT_LIMIT."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+
+
+def read_capped(f):
+    """The first OUTPUT_KEPT bytes of an output file, as text."""
+    f.seek(0)
+    return f.read(OUTPUT_KEPT).decode(errors="replace")
+
+
+def exit_status(code):
+    """'exit code 2', or 'killed by SIGXFSZ: it wrote more than 1 GiB'."""
+    if code is None or code >= 0:
+        return f"exit code {code}"
+    name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+    return f"killed by {name}" + (f": it wrote more than {OUTPUT_LIMIT >> 30} GiB" if name == "SIGXFSZ" else "")
 
 
 def run(command, timeout=300, env=None):
@@ -31,11 +46,7 @@ def run(command, timeout=300, env=None):
                                   preexec_fn=limit_output).returncode
         except subprocess.TimeoutExpired:
             fail(f"{' '.join(command)[:200]} did not end within {timeout} s: a hang")
-        texts = []
-        for f in (out, err):
-            f.seek(0)
-            texts.append(f.read(OUTPUT_KEPT).decode(errors="replace"))
-    return subprocess.CompletedProcess(command, code, *texts)
+        return subprocess.CompletedProcess(command, code, read_capped(out), read_capped(err))
 
 
 def fail(message, result=None):
@@ -49,13 +60,7 @@ def run_json(command):
     """Runs COMMAND --json; it must exit 0 and print one JSON object. Returns (result, report)."""
     result = run(command + ["--json"])
     if result.returncode != 0:
-        code = result.returncode
-        if code < 0:  # the program was killed
-            name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
-            why = f"killed by {name}" + (f": it wrote more than {OUTPUT_LIMIT >> 30} GiB" if name == "SIGXFSZ" else "")
-        else:
-            why = f"exit code {code}"
-        fail(f"expected exit code 0, got {why}", result)
+        fail(f"expected exit code 0, got {exit_status(result.returncode)}", result)
     try:
         return result, json.loads(result.stdout)
     except json.JSONDecodeError as e:
