@@ -18,7 +18,6 @@ lack it). Uses build/. Every configuration runs once untimed, then the repetitio
 interleaved; medians are kept and each figure gives its spread, (max - min) / median.
 Run:  bench/array_sum.py [--n N] [--repetitions R] [--json FILE]
 """
-import argparse
 import json
 import os
 import subprocess
@@ -36,10 +35,8 @@ def stream(n, threads):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=300_000_000)
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--json", metavar="FILE")
+    parser = runner.bench_parser(__doc__)
+    parser.add_argument("--n", type=runner.whole_number(1, 2**63 - 1), default=300_000_000)
     args = parser.parse_args()
     python = runner.numpy_python()
     if python is None:

@@ -9,7 +9,6 @@
 Uses build/. Repetitions are interleaved; medians are kept.
 Run:  bench/big_power.py [--exponent E] [--repetitions R] [--json FILE]
 """
-import argparse
 import json
 import subprocess
 import sys
@@ -21,10 +20,8 @@ from runner import ROOT  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--exponent", type=int, default=10_000_000)
-    parser.add_argument("--repetitions", type=int, default=5)
-    parser.add_argument("--json", metavar="FILE")
+    parser = runner.bench_parser(__doc__, repetitions=5)
+    parser.add_argument("--exponent", type=runner.whole_number(1, 2**63 - 1), default=10_000_000)
     args = parser.parse_args()
     e = str(args.exponent)
     program = ["--exponent", e, "--bases", "1..6"]

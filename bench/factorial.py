@@ -12,7 +12,6 @@ Uses build/. Every configuration runs once untimed, then the repetitions are int
 medians are kept, with their spread, (max - min) / median.
 Run:  bench/factorial.py [--n N[,N...]] [--repetitions R] [--json FILE]
 """
-import argparse
 import sys
 from pathlib import Path
 
@@ -21,12 +20,11 @@ import runner  # noqa: E402  where the build is, how to launch MPI
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", default="1000000,5000000", help="the sizes, comma-separated")
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--json", metavar="FILE")
+    parser = runner.bench_parser(__doc__)
+    parser.add_argument("--n", type=runner.whole_numbers(1, 2**32), default=[1_000_000, 5_000_000],
+                        help="the sizes, comma-separated (default 1e6,5e6)")
     args = parser.parse_args()
-    sizes = [int(float(n)) for n in args.n.split(",")]
+    sizes = args.n
 
     print(f"== N = {', '.join(map(str, sizes))}: OpenMP and MPI on 1 and 2 workers, each against mpz_fac_ui; "
           f"1 untimed + {args.repetitions} interleaved repetitions")

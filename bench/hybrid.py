@@ -9,7 +9,6 @@
 Repetitions are interleaved; medians are kept. Uses build/.
 Run:  bench/hybrid.py [--repetitions R] [--n N] [--json FILE]
 """
-import argparse
 import sys
 from pathlib import Path
 
@@ -18,10 +17,8 @@ import runner  # noqa: E402  where the build is, how to launch MPI
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repetitions", type=int, default=5)
-    parser.add_argument("--n", type=int, default=10_000_000_000)
-    parser.add_argument("--json", metavar="FILE")
+    parser = runner.bench_parser(__doc__, repetitions=5)
+    parser.add_argument("--n", type=runner.whole_number(1, 2**63 - 1), default=10_000_000_000)
     args = parser.parse_args()
     split = [str(args.n), "--mode", "split"]
     powers = ["--exponent", "3000000", "--bases", "1..24"]

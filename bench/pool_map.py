@@ -13,7 +13,6 @@ The loop variant is timed (--variant loop). Uses build/. Every configuration run
 untimed, then the repetitions are interleaved; medians are kept, with their spread.
 Run:  bench/pool_map.py [--count N] [--repetitions R] [--json FILE]
 """
-import argparse
 import sys
 from pathlib import Path
 
@@ -29,10 +28,8 @@ def copy_bandwidth(message_bytes):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=50_000_000)
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--json", metavar="FILE")
+    parser = runner.bench_parser(__doc__)
+    parser.add_argument("--count", type=runner.whole_number(1, 2**63 - 1), default=50_000_000)
     args = parser.parse_args()
     runner.bench_helper("mpi_copy")
     n = args.count

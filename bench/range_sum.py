@@ -12,7 +12,6 @@ and printed as ratios (absolute times drift on a shared machine; ratios much les
 Uses build/ (the default portable build: no -march=native). Repetitions are interleaved and
 the median kept. Run:  bench/range_sum.py [--repetitions R] [--json FILE]
 """
-import argparse
 import json
 import shutil
 import subprocess
@@ -62,9 +61,7 @@ def clang_kernels(n, repetitions):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repetitions", type=int, default=5)
-    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser = runner.bench_parser(__doc__, repetitions=5)
     args = parser.parse_args()
     if not (BUILD / "CMakeCache.txt").exists():
         sys.exit("bench: build/ is missing: run scripts/setup first")

@@ -12,7 +12,6 @@ The local bookshop (tests/scrape/bookshop.py) serves the 50 catalogue pages on 1
 Uses build/. Repetitions are interleaved; medians are kept.
 Run:  bench/scrape.py [--latency MS] [--repetitions R] [--json FILE]
 """
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -22,10 +21,8 @@ import runner  # noqa: E402  where the build is, how to launch MPI, the bookshop
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--latency", type=int, default=100, help="milliseconds of delay per page")
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--json", metavar="FILE")
+    parser = runner.bench_parser(__doc__)
+    parser.add_argument("--latency", type=runner.whole_number(0, 10000), default=100, help="milliseconds of delay per page")
     args = parser.parse_args()
 
     configurations = {  # name: (model, extra arguments, ranks, threads)

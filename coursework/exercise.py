@@ -19,7 +19,6 @@ hunt's name (openmp-twin_primes, ...). The skeleton is made from the program its
 between its `//@` markers are the lesson, and the skeleton has the task instead
 (coursework/markers.py). Each exercise's runs and thresholds: coursework/exercises/NAME.toml.
 """
-import argparse
 import json
 import os
 import shutil
@@ -34,8 +33,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "scripts"))
 import grade  # noqa: E402
 import markers  # noqa: E402
+import runner  # noqa: E402  the scripts' command line and whole-file writes
 
 WORK = ROOT / "work"
 
@@ -171,8 +172,6 @@ def check(exercise, file, solution, json_path, quiet):
                                                                           "writes the skeleton there"))
         if not source.is_file() or not os.access(source, os.R_OK):
             raise UsageError(f"{source} is not a file this user can read")
-    if json_path and not os.access(Path(json_path).resolve().parent, os.W_OK):
-        raise UsageError(f"cannot write {json_path}: its folder does not exist or is not writable")
     ensure_builds(exercise, solution)
     log = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))
     log(f"grading {source} ({exercise.id})")
@@ -181,10 +180,7 @@ def check(exercise, file, solution, json_path, quiet):
     shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
     print(grade.table(exercise, shown, criteria))
     if json_path:
-        target = Path(json_path)  # written whole or not at all
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_text(json.dumps(grade.results_json(exercise, shown, criteria), indent=1) + "\n")
-        partial.replace(target)
+        runner.write_whole(json_path, json.dumps(grade.results_json(exercise, shown, criteria), indent=1) + "\n")
     return 0 if all(c.passed for c in criteria) else 1
 
 
@@ -274,7 +270,7 @@ def page():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = runner.Parser(prog="exercise", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="the exercises and bug hunts")
     p = commands.add_parser("show", help="an exercise's text")
@@ -286,14 +282,15 @@ def main():
     p.add_argument("name")
     p.add_argument("--file", help="the file to grade (default: work/<model>/<name>.cpp)")
     p.add_argument("--solution", action="store_true", help="grade the project's own program (not in handouts)")
-    p.add_argument("--json", metavar="FILE", help="write the grade as JSON (Gradescope's results.json format)")
+    p.add_argument("--json", metavar="FILE", type=runner.output_file, help="write the grade as JSON (Gradescope's results.json format)")
     p.add_argument("--quiet", action="store_true", help="only the table")
     p = commands.add_parser("handout", help="write a tree for students, without solutions")
     p.add_argument("folder")
     p = commands.add_parser("skeleton", help="print an exercise's skeleton (or, --serial, its serial mutant)")
     p.add_argument("name")
-    p.add_argument("--serial", action="store_true", help="the solution with the OpenMP pragmas of its lesson removed")
-    p.add_argument("--solution", action="store_true", help="the solution without its markers")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--serial", action="store_true", help="the solution with the OpenMP pragmas of its lesson removed")
+    which.add_argument("--solution", action="store_true", help="the solution without its markers")
     commands.add_parser("index", help="the exercises as a Markdown table")
     commands.add_parser("page", help="coursework/EXERCISES.md: the index and every exercise's text")
     args = parser.parse_args()
@@ -340,7 +337,7 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except (UsageError, markers.MarkerError) as e:
-        print(f"exercise: {e}", file=sys.stderr)
+        print(f"exercise: error: {e}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("exercise: interrupted", file=sys.stderr)

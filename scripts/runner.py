@@ -5,7 +5,9 @@ Open MPI wants to be told to run as root and with more ranks than cores, and bin
 to one core by default, which piles a hybrid rank's threads onto that core; these settings go
 only to an MPI launcher that reported itself as Open MPI. MPICH needs none of them.
 """
+import argparse
 import contextlib
+import decimal
 import json
 import os
 import re
@@ -18,6 +20,77 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 CORES = os.cpu_count() or 1
+
+
+class Parser(argparse.ArgumentParser):
+    """The scripts' command lines keep the programs' contract for bad input: one line,
+    "NAME: error: ... (see --help)", nothing on stdout, exit code 2, before any work is done."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        message = " ".join(message.split())
+        if len(message) > 300:  # a huge argument is named, never echoed whole
+            message = message[:300] + "..."
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def quoted(text, most=40):
+    """An argument as an error line names it: quoted, and cut when it is long."""
+    return repr(text if len(text) <= most else text[:most] + "...")
+
+
+def whole_number(low, high):
+    """An argparse type: an integer from low to high, as digits or exactly in exponent form
+    (5e6); never nan, inf or 2.5."""
+    def parse(text):
+        try:
+            value = decimal.Decimal(text.strip() if text.strip() == text else "x")
+        except decimal.InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value != value.to_integral_value():
+            raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number (write 3 or 5e6)")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{quoted(text)} is out of range: give a number from {low} to {high}")
+        return int(value)
+    return parse
+
+
+def whole_numbers(low, high):
+    """An argparse type: a comma-separated list of whole_number(low, high)."""
+    one = whole_number(low, high)
+    return lambda text: [one(item) for item in text.split(",")]
+
+
+def output_file(text):
+    """An argparse type: a file the script will write, checked before any work is done (its
+    folder exists and is writable, and it is not a folder itself)."""
+    path = Path(text)
+    folder = path.parent
+    if not text or path.is_dir():
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is a folder, not a file")
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write {quoted(text)}: {quoted(str(folder))} is not a writable folder")
+    return path
+
+
+def write_whole(path, text):
+    """Writes a file whole or not at all: a partial file beside it, then renamed over it."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text)
+    partial.replace(path)
+
+
+def bench_parser(doc, repetitions=3):
+    """A benchmark's command line: its own options, then --repetitions and --json FILE."""
+    parser = Parser(prog=Path(sys.argv[0]).name, description=doc)
+    parser.add_argument("--repetitions", type=whole_number(1, 100), default=repetitions,
+                        help=f"interleaved timed rounds (default {repetitions})")
+    parser.add_argument("--json", metavar="FILE", type=output_file, help="also write the figures as JSON")
+    return parser
 
 
 def bench_helper(name):
@@ -168,4 +241,4 @@ def print_figures(figures, json_path=None):
         print(f"{name.ljust(width)}  {shown}  {target:8}  {verdict:12}  {detail}")
     if json_path:
         rows = [dict(zip(("figure", "ratio", "target", "meets", "detail"), f)) for f in figures]
-        Path(json_path).write_text(json.dumps(rows, indent=1) + "\n")
+        write_whole(json_path, json.dumps(rows, indent=1) + "\n")

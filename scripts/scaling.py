@@ -22,9 +22,10 @@ not speedup, and stay out of the fit.
 Writes DIR/scaling.csv, DIR/speedup.png, DIR/efficiency.png (gnuplot, pngcairo), and prints
 a table; --json prints the summary as JSON instead.
 """
-import argparse
 import csv
+import io
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -142,22 +143,15 @@ plot 1 title "ideal" lc rgb "gray50" dashtype 3, \\
     return [out / "speedup.png", out / "efficiency.png"]
 
 
-def number_list(text):
-    values = [int(v) for v in text.split(",")]
-    if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError("a list of positive integers, like 1,2,4")
-    return values
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = runner.Parser(prog="scaling.py", description=__doc__)
     parser.add_argument("--experiment", choices=["range_sum", "big_power"], default="range_sum")
-    parser.add_argument("--ranks", type=number_list, default=[1, 2, 4])
-    parser.add_argument("--threads", type=number_list, default=[1, 2])
-    parser.add_argument("--strong", type=int, help="strong size (range_sum: n; big_power: powers)")
-    parser.add_argument("--weak", type=int, help="weak size per worker")
-    parser.add_argument("--repetitions", type=int, default=3)
-    parser.add_argument("--cores", type=int, default=runner.CORES, help="cores available (default: this machine's)")
+    parser.add_argument("--ranks", type=runner.whole_numbers(1, 1024), default=[1, 2, 4])
+    parser.add_argument("--threads", type=runner.whole_numbers(1, 1024), default=[1, 2])
+    parser.add_argument("--strong", type=runner.whole_number(1, 2**63 - 1), help="strong size (range_sum: n; big_power: powers)")
+    parser.add_argument("--weak", type=runner.whole_number(1, 2**63 - 1), help="weak size per worker")
+    parser.add_argument("--repetitions", type=runner.whole_number(1, 100), default=3)
+    parser.add_argument("--cores", type=runner.whole_number(1, 1 << 20), default=runner.CORES, help="cores available (default: this machine's)")
     parser.add_argument("--out", type=Path, default=runner.BUILD / "scaling")
     parser.add_argument("--plot-only", type=Path, metavar="CSV", help="draw the plots from an existing CSV")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -166,13 +160,26 @@ def main():
     defaults = {"range_sum": (4_000_000_000, 1_000_000_000), "big_power": (8, 2)}[args.experiment]
     args.strong = args.strong or defaults[0]
     args.weak = args.weak or defaults[1]
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        parser.error(f"--out: cannot make the folder {args.out}: {e.strerror}")
 
     if args.plot_only:
-        with open(args.plot_only) as f:
-            rows = [dict(r) for r in csv.DictReader(f)]
-        for r in rows:
-            r["seconds"] = float(r["seconds"])
+        try:
+            with open(args.plot_only, newline="") as f:
+                rows = [dict(r) for r in csv.DictReader(f)]
+            for r in rows:
+                missing = [k for k in ("kind", "ranks", "threads", "workers", "seconds") if k not in r]
+                if missing:
+                    raise ValueError(f"no {missing[0]} column")
+                r["seconds"] = float(r["seconds"])
+                if r["kind"] not in ("strong", "weak") or int(r["workers"]) < 1 or not 0 < r["seconds"] < math.inf:
+                    raise ValueError(f"a point with kind {r['kind']!r}, {r['workers']!r} workers, {r['seconds']} s")
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, csv.Error) as e:
+            parser.error(f"--plot-only: {args.plot_only} is not a scaling CSV: {getattr(e, 'strerror', None) or e}")
+        if not rows:
+            parser.error(f"--plot-only: {args.plot_only} has no points")
         title = args.title or f"scaling ({args.plot_only.name})"
     else:
         if 1 not in args.ranks or 1 not in args.threads:
@@ -180,11 +187,12 @@ def main():
         rows = sweep(args)
         title = args.title or f"hybrid {args.experiment}"
     serial_fraction = analyse(rows, args.cores)
-    with open(args.out / "scaling.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: r.get(k) for k in FIELDS})
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=FIELDS)
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: r.get(k) for k in FIELDS})
+    runner.write_whole(args.out / "scaling.csv", table.getvalue())
     pngs = plot(rows, serial_fraction, args.cores, args.out, title)
     summary = {"serial_fraction": serial_fraction, "cores": args.cores, "csv": str(args.out / "scaling.csv"),
                "pngs": [str(p) for p in pngs], "points": [{k: r.get(k) for k in FIELDS} for r in rows]}

@@ -31,6 +31,7 @@ validated, 1 otherwise.
 import argparse
 import contextlib
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -368,11 +369,12 @@ def speedup_of(run, row, base):
     return speedup, None
 
 
-def sized(text, parser):
+def sized(text):
+    """NAME=N: an experiment's size (an argparse type)."""
     name, _, value = text.partition("=")
-    if name not in EXPERIMENTS or not value.isdigit() or int(value) <= 0:
-        parser.error(f"'{text}': expected NAME=N with NAME one of {', '.join(EXPERIMENTS)} and N a positive integer")
-    return name, int(value)
+    if name not in EXPERIMENTS:
+        raise argparse.ArgumentTypeError(f"{runner.quoted(text)}: expected NAME=N with NAME one of {', '.join(EXPERIMENTS)}")
+    return name, runner.whole_number(1, 2**63 - 1)(value)
 
 
 def ratio_text(cpp, python):
@@ -385,21 +387,20 @@ FLAGS = {"above_workers": "!", "within_noise": "?"}
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", action="append", default=[], metavar="NAME=N", help="an experiment's size")
-    parser.add_argument("--python-size", action="append", default=[], metavar="NAME=N",
+    parser = runner.Parser(prog="tour", description=__doc__)
+    parser.add_argument("--size", type=sized, action="append", default=[], metavar="NAME=N", help="an experiment's size")
+    parser.add_argument("--python-size", type=sized, action="append", default=[], metavar="NAME=N",
                         help="the size an experiment's Python version runs at")
     parser.add_argument("--no-python", action="store_true", help="skip the Python versions")
     parser.add_argument("--only", choices=sorted(EXPERIMENTS), action="append", help="run only these experiments")
-    parser.add_argument("--repetitions", type=int, default=3,
+    parser.add_argument("--repetitions", type=runner.whole_number(1, 100), default=3,
                         help="timed runs of each configuration (waits: at most 2); the median is shown")
-    parser.add_argument("--json", nargs="?", const="-", metavar="FILE", help="write the table as JSON (- for stdout)")
-    parser.add_argument("--csv", metavar="FILE", help="write the table as CSV")
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE", type=lambda t: t if t == "-" else runner.output_file(t),
+                        help="write the table as JSON (- for stdout)")
+    parser.add_argument("--csv", metavar="FILE", type=runner.output_file, help="write the table as CSV")
     parser.add_argument("--no-scaling", action="store_true", help="skip the small scaling sweep and its plots")
     args = parser.parse_args()
-    if args.repetitions < 1:
-        parser.error("--repetitions: at least 1")
-    sizes, python_sizes = (dict(sized(text, parser) for text in texts) for texts in (args.size, args.python_size))
+    sizes, python_sizes = dict(args.size), dict(args.python_size)
 
     if not BUILD.exists():
         sys.exit("tour: no build/ folder: run scripts/tour (it builds first) or scripts/setup")
@@ -451,12 +452,13 @@ def main():
         if args.json == "-":
             print(text)
         else:
-            Path(args.json).write_text(text + "\n")
+            runner.write_whole(args.json, text + "\n")
     if args.csv:
-        with open(args.csv, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(table[0]))
-            writer.writeheader()
-            writer.writerows(table)
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+        runner.write_whole(args.csv, text.getvalue())
     if not quiet:
         if progress:
             print(" " * 70, end="\r", file=sys.stderr)

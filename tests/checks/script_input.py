@@ -1,0 +1,61 @@
+"""script_input: the project's scripts (the tour, the scaling study, the exercises, the
+benchmarks) refuse bad arguments as the programs do: exit code 2, nothing on stdout, exactly one
+"NAME: error: ..." line on stderr that never echoes a huge argument whole, and no work done and no
+file written (an output file whose folder is missing is refused before the run, not after it)."""
+import tempfile
+from pathlib import Path
+
+from checks.common import fail, run
+
+HUGE = "9" * 100000
+
+# Bad arguments per script; {tmp} is an empty scratch folder, which must stay empty.
+COMMON = [["--bogus"], ["--repetitions", "0"], ["--repetitions", "nan"], ["--repetitions", "1e9"],
+          ["--repetitions", "2.5"], ["--repetitions", HUGE], ["--repetitions"]]
+CASES = {
+    "tour": COMMON + [
+        ["--size", "range_sum=nan"], ["--size", "range_sum=-1"], ["--size", "range_sum=0"], ["--size", "bogus=5"],
+        ["--size", "range_sum"], ["--size", "range_sum=" + HUGE], ["--size", HUGE], ["--python-size", "range_sum=inf"],
+        ["--only", "nope"], ["--csv", "{tmp}/missing/tour.csv"], ["--csv", "{tmp}"], ["--json", "{tmp}/missing/t.json"]],
+    "scaling": COMMON + [
+        ["--ranks", "0"], ["--ranks", "1,,2"], ["--ranks", "abc"], ["--ranks", ""], ["--threads", HUGE],
+        ["--ranks", "2,4"], ["--cores", "nan"], ["--strong", "-5"], ["--weak", "1e30"], ["--experiment", "nope"],
+        ["--plot-only", "{tmp}/none.csv"], ["--plot-only", "/dev/null"], ["--plot-only", "{tmp}"],
+        ["--out", "/proc/version/sub", "--plot-only", "/dev/null"]],
+    "exercise": [
+        [], ["bogus"], ["show"], ["show", "nope"], ["show", HUGE], ["start", "../../etc"],
+        ["skeleton", "openmp-range_sum", "--serial", "--solution"], ["check", "openmp-range_sum", "--bogus"],
+        ["check", "openmp-range_sum", "--json", "{tmp}/missing/grade.json"], ["check", "openmp-range_sum", "--json", "{tmp}"],
+        ["check", "openmp-range_sum", "--file", "{tmp}/none.cpp"], ["check", "openmp-range_sum", "--file", "{tmp}"],
+        ["handout", "/proc"]],
+    "bench": COMMON + [["--json", "{tmp}/missing/figures.json"], ["--json", "{tmp}"]],
+}
+
+
+def add_arguments(parser):
+    parser.add_argument("--cases", choices=sorted(CASES), required=True, help="which table of bad arguments")
+    parser.add_argument("--name", required=True, help="the name the script's error lines start with")
+
+
+def check(args, command):
+    """COMMAND is the script (with its interpreter): each case of the table is appended to it."""
+    tried = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        for case in CASES[args.cases]:
+            arguments = [a.replace("{tmp}", scratch) for a in case]
+            shown = " ".join(a if len(a) < 60 else a[:20] + "..." for a in arguments)
+            result = run(command + arguments, timeout=30)
+            lines = result.stderr.splitlines()
+            if result.returncode != 2:
+                fail(f"[{shown}] expected exit code 2, got {result.returncode}", result)
+            if result.stdout:
+                fail(f"[{shown}] printed on stdout", result)
+            if len(lines) != 1 or not lines[0].startswith(f"{args.name}") or ": error: " not in lines[0]:
+                fail(f"[{shown}] expected one line '{args.name}...: error: ...' on stderr", result)
+            if len(lines[0]) > 400:
+                fail(f"[{shown}] an error line of {len(lines[0])} characters", result)
+            left = [str(p.relative_to(scratch)) for p in Path(scratch).rglob("*")]
+            if left:
+                fail(f"[{shown}] wrote {left} into a folder it was not told to write", result)
+            tried += 1
+    print(f"ok: {tried} bad arguments, each refused with exit code 2 and one line")
