@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -83,12 +82,12 @@ def run(command, env, timeout, probe_dir=None):
             code, hang = process.wait(timeout=timeout), ""
             seconds = time.perf_counter() - start
         except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the run is in a session of its own, end it too
-            stop(process)
+            runner.stop(process)
             raise
         except subprocess.TimeoutExpired:
             code, hang = None, hang_report(probe_dir) or "no MPI status was recorded"
             seconds = time.perf_counter() - start
-            stop(process)
+            runner.stop(process)
         out, err = (read_capped(f) for f in (out_file, err_file))
     return Outcome(code, out, err, seconds, hang)
 
@@ -108,51 +107,6 @@ def locked(path, waiting=None):
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
-
-
-LAUNCHERS = re.compile(r"^(mpirun|mpiexec.*|orterun|prterun)$")
-
-
-def launchers(group):
-    """The MPI launchers in a process group (from /proc: comm and pgid)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        comm, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
-        if int(rest[2]) == group and LAUNCHERS.match(comm):
-            found.append(int(stat.parent.name))
-    return found
-
-
-def alive(pid):
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return text[text.rindex(")") + 2] not in "ZX"  # a zombie has ended
-
-
-def stop(process):
-    """Ends a run and everything it started. The MPI launcher gets SIGTERM first, alone: it stops
-    its ranks and removes its session files (killed with them, it leaves them in /tmp and
-    /dev/shm); then SIGKILL to whatever is left of the group."""
-    mpi = launchers(process.pid)
-    for pid in mpi:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(alive(pid) for pid in mpi):
-        time.sleep(0.1)
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
 
 
 def program_failure(text):

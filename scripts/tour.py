@@ -37,7 +37,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import runner
 from runner import BUILD, CORES, ROOT
@@ -506,4 +505,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    runner.script(main)

@@ -6,6 +6,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from runner import forget_openmp_registrations  # noqa: E402,F401  (a signalled process's runtime file)
 
 NOTEBOOK_NAMES = ["Bar", "ba", "dos"]
 MASK64 = 2**64 - 1

@@ -44,7 +44,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scrape"))
 import bookshop  # noqa: E402  the truth's generator, and the faults it serves
-from checks.common import fail  # noqa: E402
+from checks.common import fail, forget_openmp_registrations  # noqa: E402
 
 HEADER = ["Title", "Price", "Stock Availability", "Price (GBP)"]
 
@@ -151,6 +151,7 @@ def interrupted(args, command, out):
         except subprocess.TimeoutExpired:
             process.kill()
             fail(f"run {k + 1} did not end within 30 s of its signal")
+        forget_openmp_registrations([process.pid])
         files = os.listdir(folder) if os.path.isdir(folder) else []
         stopped += "results.csv" not in files
         leftovers = [f for f in files if f.startswith(".")]
