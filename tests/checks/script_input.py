@@ -1,5 +1,5 @@
-"""script_input: the project's scripts (the tour, the scaling study, the exercises, the
-benchmarks) refuse bad arguments as the programs do: exit code 2, nothing on stdout, exactly one
+"""script_input: the project's scripts (the set-up, the tour, the scaling study, the exercises,
+the benchmarks) refuse bad arguments as the programs do: exit code 2, nothing on stdout, exactly one
 "NAME: error: ..." line on stderr that never echoes a huge argument whole, and no work done and no
 file written (an output file whose folder is missing is refused before the run, not after it)."""
 import tempfile
@@ -13,6 +13,7 @@ HUGE = "9" * 100000
 COMMON = [["--bogus"], ["--repetitions", "0"], ["--repetitions", "nan"], ["--repetitions", "1e9"],
           ["--repetitions", "2.5"], ["--repetitions", HUGE], ["--repetitions"]]
 CASES = {
+    "setup": [["bogus"], ["default", "extra"], [HUGE], ["--bogus"]],
     "tour": COMMON + [
         ["--size", "range_sum=nan"], ["--size", "range_sum=-1"], ["--size", "range_sum=0"], ["--size", "bogus=5"],
         ["--size", "range_sum"], ["--size", "range_sum=" + HUGE], ["--size", HUGE], ["--python-size", "range_sum=inf"],
