@@ -25,8 +25,8 @@ take minutes) and its time scaled linearly to the C++ n, which the table marks w
 and factorials are not linear, so big_power and factorial have one row more, at the Python
 size, where Python runs.
 
-Run it through scripts/tour, which sets up and builds first. Exit code 0 when every run
-validated, 1 otherwise.
+Run it through scripts/tour, which sets up and builds first (after reading the arguments). Exit
+code 0 when every run validated, 1 otherwise.
 """
 import argparse
 import contextlib
@@ -398,7 +398,12 @@ def main():
                         help="write the table as JSON (- for stdout)")
     parser.add_argument("--csv", metavar="FILE", type=runner.output_file, help="write the table as CSV")
     parser.add_argument("--no-scaling", action="store_true", help="skip the small scaling sweep and its plots")
+    parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)  # scripts/tour's: set up first
     args = parser.parse_args()
+    if args.setup:
+        done = subprocess.run([str(ROOT / "scripts" / "setup"), "default"], stdout=sys.stderr)
+        if done.returncode:
+            return done.returncode
     sizes, python_sizes = dict(args.size), dict(args.python_size)
 
     if not BUILD.exists():
