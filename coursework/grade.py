@@ -69,6 +69,17 @@ class Outcome:
     hang: str = ""                 # who was still running, when killed
 
 
+# What would steer a run from the grader's own shell: the OpenMP runtimes' settings, the
+# sanitizers' options, preloaded libraries. A grade must not depend on who grades it
+# (OMP_THREAD_LIMIT=1 in a profile failed every reference solution's parallel criterion), so the
+# runs start without them; the MPI library's settings stay (a site may need them to run at all).
+STEERING = re.compile(r"^(OMP_|KMP_|GOMP_|LD_PRELOAD$|[A-Z]+SAN_OPTIONS$|ARCHER_OPTIONS$)")
+
+
+def clean_environment():
+    return {k: v for k, v in os.environ.items() if not STEERING.match(k)}
+
+
 def run(command, env, timeout, probe_dir=None):
     """Runs a command in its own process group; at the time limit, reads from the PMPI probe's
     status files which ranks were still running, and where, then stops the group."""
@@ -248,7 +259,7 @@ class Grader:
     def launch(self, binary, args, ranks=1, threads=1, env_extra=None, probe_dir=None, preload=None):
         """The command line and environment that run a binary of this exercise's model."""
         args = self.fill(args)
-        env = dict(os.environ)
+        env = clean_environment()
         env.update(env_extra or {})
         if self.model in ("openmp", "hybrid"):
             env["OMP_NUM_THREADS"] = str(threads)
