@@ -39,6 +39,7 @@ import markers  # noqa: E402
 import runner  # noqa: E402  the scripts' command line and whole-file writes
 
 WORK = ROOT / "work"
+SOURCE_LIMIT = 1 << 20  # bytes: every program of the course is under 50 KiB
 
 
 @dataclass
@@ -172,6 +173,8 @@ def check(exercise, file, solution, json_path, quiet):
                                                                           "writes the skeleton there"))
         if not source.is_file() or not os.access(source, os.R_OK):
             raise UsageError(f"{source} is not a file this user can read")
+        if source.stat().st_size > SOURCE_LIMIT or b"\0" in source.read_bytes()[:SOURCE_LIMIT]:
+            raise UsageError(f"{source} is not a source file: binary, or larger than {SOURCE_LIMIT >> 20} MiB")
     ensure_builds(exercise, solution)
     log = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))
     log(f"grading {source} ({exercise.id})")

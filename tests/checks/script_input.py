@@ -28,6 +28,7 @@ CASES = {
         ["skeleton", "openmp-range_sum", "--serial", "--solution"], ["check", "openmp-range_sum", "--bogus"],
         ["check", "openmp-range_sum", "--json", "{tmp}/missing/grade.json"], ["check", "openmp-range_sum", "--json", "{tmp}"],
         ["check", "openmp-range_sum", "--file", "{tmp}/none.cpp"], ["check", "openmp-range_sum", "--file", "{tmp}"],
+        ["check", "openmp-range_sum", "--file", "/bin/true"],
         ["handout", "/proc"]],
     "bench": COMMON + [["--json", "{tmp}/missing/figures.json"], ["--json", "{tmp}"]],
 }
