@@ -173,7 +173,7 @@ def check(exercise, file, solution, json_path, quiet):
                                                                           "writes the skeleton there"))
         if not source.is_file() or not os.access(source, os.R_OK):
             raise UsageError(f"{source} is not a file this user can read")
-        if source.stat().st_size > SOURCE_LIMIT or b"\0" in source.read_bytes()[:SOURCE_LIMIT]:
+        if source.stat().st_size > SOURCE_LIMIT or b"\0" in source.read_bytes():
             raise UsageError(f"{source} is not a source file: binary, or larger than {SOURCE_LIMIT >> 20} MiB")
     ensure_builds(exercise, solution)
     log = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))

@@ -61,7 +61,7 @@ def whole_number(low, high):
     (5e6); never nan, inf or 2.5."""
     def parse(text):
         try:
-            value = decimal.Decimal(text.strip() if text.strip() == text else "x")
+            value = decimal.Decimal(text) if text == text.strip() else None  # no spaces around
         except decimal.InvalidOperation:
             value = None
         if value is None or not value.is_finite() or value != value.to_integral_value():

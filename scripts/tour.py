@@ -394,7 +394,8 @@ def main():
     parser.add_argument("--only", choices=sorted(EXPERIMENTS), action="append", help="run only these experiments")
     parser.add_argument("--repetitions", type=runner.whole_number(1, 100), default=3,
                         help="timed runs of each configuration (waits: at most 2); the median is shown")
-    parser.add_argument("--json", nargs="?", const="-", metavar="FILE", type=lambda t: t if t == "-" else runner.output_file(t),
+    parser.add_argument("--json", nargs="?", const="-", metavar="FILE",
+                        type=lambda text: text if text == "-" else runner.output_file(text),
                         help="write the table as JSON (- for stdout)")
     parser.add_argument("--csv", metavar="FILE", type=runner.output_file, help="write the table as CSV")
     parser.add_argument("--no-scaling", action="store_true", help="skip the small scaling sweep and its plots")
