@@ -152,13 +152,14 @@ def ensure_builds(exercise, solution):
     needed = ["default"] + (["archer"] if exercise.model in ("openmp", "hybrid") else [])
     for preset in needed:
         folder = ROOT / ("build" if preset == "default" else f"build-{preset}")
-        probe = folder / "coursework" / ("libompt_probe.so" if preset == "archer" else "libpmpi_probe.so")
-        if not (folder / "CMakeCache.txt").exists() or not probe.exists():
+        probes = [folder / "coursework" / name for name in (("libompt_probe.so", "libpmpi_probe.so")
+                                                            if preset == "default" else ("libpmpi_probe.so",))]
+        if not (folder / "CMakeCache.txt").exists() or not all(p.exists() for p in probes):
             print(f"exercise: setting up {folder.name}/ first (scripts/setup {preset})", file=sys.stderr)
             subprocess.run([str(ROOT / "scripts" / "setup"), preset], check=True)
 
 
-def check(exercise, file, solution, json_path, quiet):
+def check(exercise, file, solution, json_path, quiet, seed=None):
     if solution and exercise.bughunt:  # the reference fix: the file without its bug, built as a student's
         source = ROOT / "build" / "coursework-fixes" / exercise.source.name
         source.parent.mkdir(parents=True, exist_ok=True)
@@ -178,12 +179,13 @@ def check(exercise, file, solution, json_path, quiet):
     ensure_builds(exercise, solution)
     log = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))
     log(f"grading {source} ({exercise.id})")
-    grader = grade.Grader(exercise, source, solution, log)
+    grader = grade.Grader(exercise, source, solution, log, seed)
     criteria = grader.grade()
     shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
-    print(grade.table(exercise, shown, criteria))
+    print(grade.table(exercise, shown, criteria, grader.seed))
     if json_path:
-        runner.write_whole(json_path, json.dumps(grade.results_json(exercise, shown, criteria), indent=1) + "\n")
+        report = grade.results_json(exercise, shown, criteria, grader.seed)
+        runner.write_whole(json_path, json.dumps(report, indent=1) + "\n")
     return 0 if all(c.passed for c in criteria) else 1
 
 
@@ -287,6 +289,8 @@ def main():
     p.add_argument("--solution", action="store_true", help="grade the project's own program (not in handouts)")
     p.add_argument("--json", metavar="FILE", type=runner.output_file, help="write the grade as JSON (Gradescope's results.json format)")
     p.add_argument("--quiet", action="store_true", help="only the table")
+    p.add_argument("--seed", type=runner.whole_number(1, 10**9), help="draw the sizes of the correct runs from this "
+                                                                      "seed (the report names the seed it drew from)")
     p = commands.add_parser("handout", help="write a tree for students, without solutions")
     p.add_argument("folder")
     p = commands.add_parser("skeleton", help="print an exercise's skeleton (or, --serial, its serial mutant)")
@@ -327,7 +331,7 @@ def main():
     elif args.command == "check":
         if args.solution and exercise.source.exists() and not markers.blocks(exercise.text()):
             raise UsageError("no solution here (a handout's programs are skeletons)")
-        return check(exercise, args.file, args.solution, args.json, args.quiet)
+        return check(exercise, args.file, args.solution, args.json, args.quiet, args.seed)
     return 0
 
 

@@ -1,139 +1,204 @@
-// The OpenMP half of the grader's "really parallel" criterion: an OMPT tool, which LLVM's libomp
-// loads when OMP_TOOL_LIBRARIES names it, and which sees the program from inside the runtime. It
-// records every parallel region: how many threads its team really had, and how long each of them
-// ran the program's own code (inside the region but outside barriers and other waits, with the
-// explicit tasks it ran counted in), and how many explicit tasks each thread ran. At the end it
-// writes that, with the run's length, as JSON to $PARACON_PROBE_DIR/openmp-<pid>.json. A program can print anything; it
-// cannot make this tool see a second thread at work that was not.
+// The OpenMP half of the grader's evidence: an OMPT tool, which LLVM's libomp loads when
+// OMP_TOOL_LIBRARIES names it, and which sees the program from inside the runtime. It tells the
+// probe's sampler (probe.hpp) what each thread is doing at every moment: idle in the runtime's
+// pool, running the program's own code (an implicit task, or an explicit task it picked up), or
+// waiting, and where: a barrier, taskwait or taskgroup (sync_region_wait), a critical section, a
+// lock, an ordered region or a lock-based atomic (mutex_acquire until mutex_acquired), each with
+// the code address of the construct. It also counts the parallel regions, the teams they really
+// had, and the explicit tasks. A program can print anything; it cannot make the runtime report a
+// second thread at work that was not.
 #include <omp-tools.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <mutex>
-#include <string>
-#include <unistd.h>
-#include <vector>
+#include <set>
+
+#include "probe.hpp"
 
 namespace {
 
-double now() {
-  timespec t{};
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
+namespace pp = paracon::probe;
 
-struct Region {
-  int team = 0;
-  std::vector<double> user; // seconds of the program's own code, per thread index
-  std::vector<long> tasks;  // explicit tasks run, per thread index
+// What one thread is doing, as a stack: its task's own code at the bottom; each wait it enters
+// pushes a frame, and each explicit task it runs (inside a barrier or a taskwait, say) pushes
+// its own-code frame above a boundary, popped when the task completes. The top is what the
+// sampler sees.
+struct Frames {
+  static constexpr int depth = 64;
+  std::uint64_t word[depth];
+  bool boundary[depth];
+  int top = -1;
+  std::uint64_t base = pp::word(pp::idle); // outside every implicit task: idle, or serial code
 };
 
-// What one thread is doing: in which region and as which index, how deep in waits and in
-// explicit tasks, and since when the current interval runs.
-struct Thread {
-  long region = -1;
-  int index = 0;
-  int waits = 0, tasks = 0;
-  double since = 0;
-};
+thread_local Frames frames;
+thread_local pp::Slot* slot = nullptr;
+thread_local pp::Usage region_start; // the thread's CPU time when its implicit task began
 
-std::mutex mutex;
-std::vector<Region> regions;
-std::atomic<long> explicit_tasks{0};
-double started = 0; // when the runtime started the tool: the run's length is measured from here
-thread_local Thread self;
+void show() { pp::set(slot, frames.top >= 0 ? frames.word[frames.top] : frames.base); }
 
-// Adds the interval since the last event to the thread's user time, if it ran user code.
-void account(double t) {
-  if (self.region >= 0 && (self.waits == 0 || self.tasks > 0)) {
-    std::lock_guard lock(mutex);
-    Region& r = regions[static_cast<std::size_t>(self.region)];
-    if (self.index < static_cast<int>(r.user.size())) r.user[static_cast<std::size_t>(self.index)] += t - self.since;
+void push(std::uint64_t word, bool boundary = false) {
+  if (frames.top + 1 < Frames::depth) {
+    ++frames.top;
+    frames.word[frames.top] = word;
+    frames.boundary[frames.top] = boundary;
   }
-  self.since = t;
+  show();
 }
 
-void on_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t* parallel, unsigned int requested, int,
-                       const void*) {
-  std::lock_guard lock(mutex);
-  parallel->value = regions.size();
-  regions.push_back(
-      {static_cast<int>(requested), std::vector<double>(requested, 0.0), std::vector<long>(requested, 0)});
+// Pops the innermost wait (the one that just ended); a frame out of order is looked for below.
+void pop_wait() {
+  for (int k = frames.top; k >= 0 && !frames.boundary[k]; --k)
+    if ((frames.word[k] & 3) == pp::waiting) {
+      std::copy(frames.word + k + 1, frames.word + frames.top + 1, frames.word + k);
+      std::copy(frames.boundary + k + 1, frames.boundary + frames.top + 1, frames.boundary + k);
+      --frames.top;
+      break;
+    }
+  show();
 }
 
-void on_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t*, unsigned int team,
-                      unsigned int index, int flags) {
-  if (flags & ompt_task_initial) return; // the program's own initial task, outside every region
-  const double t = now();
+void pop_task() {
+  while (frames.top >= 0 && !frames.boundary[frames.top]) --frames.top;
+  if (frames.top >= 0) --frames.top; // the boundary itself
+  show();
+}
+
+// What the runtime did, for the evidence file. Never destroyed: the runtime's finalize comes
+// after the program's static destructors.
+struct Counts {
+  std::mutex mutex;
+  std::set<unsigned> teams;
+  long regions = 0;
+  std::atomic<long> explicit_tasks{0};
+};
+Counts& counts = *new Counts;
+
+pp::Kind sync_kind(ompt_sync_region_t kind) {
+  switch (kind) {
+  case ompt_sync_region_taskwait: return pp::taskwait;
+  case ompt_sync_region_taskgroup: return pp::taskgroup;
+  case ompt_sync_region_reduction: return pp::reduction;
+  case ompt_sync_region_barrier_implicit_parallel: return pp::barrier_region;
+  case ompt_sync_region_barrier_implicit_workshare: return pp::barrier_construct;
+  case ompt_sync_region_barrier_implicit: return pp::barrier_implicit; // 5.0's name for both kinds
+  default: return pp::barrier;
+  }
+}
+
+pp::Kind mutex_kind(ompt_mutex_t kind) {
+  switch (kind) {
+  case ompt_mutex_critical: return pp::critical;
+  case ompt_mutex_ordered: return pp::ordered;
+  case ompt_mutex_atomic: return pp::atomic;
+  default: return pp::lock;
+  }
+}
+
+void on_thread_begin(ompt_thread_t type, ompt_data_t*) {
+  slot = pp::thread_slot(type == ompt_thread_initial);
+  frames.base = pp::word(type == ompt_thread_initial ? pp::serial : pp::idle);
+  show();
+}
+
+void on_thread_end(ompt_data_t*) {
+  pp::thread_ended(slot);
+  slot = nullptr;
+}
+
+void on_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t*, unsigned int, int, const void*) {
+  pp::region_opened();
+  std::lock_guard hold(counts.mutex);
+  ++counts.regions;
+}
+
+void on_parallel_end(ompt_data_t*, ompt_data_t*, int, const void*) { pp::region_closed(); }
+
+void on_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t*, ompt_data_t*, unsigned int team, unsigned int,
+                      int flags) {
+  if (flags & ompt_task_initial) return; // the program's initial task, outside every region
+  if (!slot) slot = pp::thread_slot(false);
   if (endpoint == ompt_scope_begin) {
-    self = Thread{static_cast<long>(parallel->value), static_cast<int>(index), 0, 0, t};
-    std::lock_guard lock(mutex);
-    Region& r = regions[parallel->value];
-    r.team = static_cast<int>(team);
-    if (r.user.size() < team) r.user.resize(team, 0.0), r.tasks.resize(team, 0);
+    frames.top = -1;
+    push(pp::word(pp::own));
+    pp::set_in_region(slot, true);
+    region_start = pp::thread_usage();
+    std::lock_guard hold(counts.mutex);
+    counts.teams.insert(team);
   } else {
-    account(t);
-    self.region = -1;
+    pp::add_usage(slot, pp::in_region, region_start);
+    pp::set_in_region(slot, false);
+    frames.top = -1;
+    show();
   }
 }
 
-void on_sync_region(ompt_sync_region_t, ompt_scope_endpoint_t endpoint, ompt_data_t*, ompt_data_t*, const void*) {
-  account(now());
-  self.waits += endpoint == ompt_scope_begin ? 1 : -1;
+void on_sync_region_wait(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, ompt_data_t*, ompt_data_t*,
+                         const void* codeptr) {
+  if (endpoint == ompt_scope_begin) push(pp::word(pp::waiting, sync_kind(kind), 0, codeptr));
+  else pop_wait();
 }
 
+// omp_test_lock never waits: it is reported as an acquire, and an acquired only when it got the lock.
+bool waits(ompt_mutex_t kind) { return kind != ompt_mutex_test_lock && kind != ompt_mutex_test_nest_lock; }
+
+void on_mutex_acquire(ompt_mutex_t kind, unsigned int, unsigned int, ompt_wait_id_t, const void* codeptr) {
+  if (waits(kind)) push(pp::word(pp::waiting, mutex_kind(kind), 0, codeptr));
+}
+
+void on_mutex_acquired(ompt_mutex_t kind, ompt_wait_id_t, const void*) {
+  if (waits(kind)) pop_wait();
+}
+
+// An explicit task's data: 1 created, 2 started (a later schedule of it is a resumption).
 void on_task_create(ompt_data_t*, const ompt_frame_t*, ompt_data_t* task, int flags, int, const void*) {
   task->value = (flags & ompt_task_explicit) ? 1 : 0;
-  if (flags & ompt_task_explicit) ++explicit_tasks;
+  if (flags & ompt_task_explicit) ++counts.explicit_tasks;
 }
 
 void on_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data_t* next) {
-  account(now());
-  if (prior && prior->value == 1 && status != ompt_task_early_fulfill) --self.tasks;
-  if (next && next->value == 1 && status != ompt_task_late_fulfill && status != ompt_taskwait_complete) {
-    ++self.tasks;
-    std::lock_guard lock(mutex);
-    if (self.region >= 0) {
-      Region& r = regions[static_cast<std::size_t>(self.region)];
-      if (self.index < static_cast<int>(r.tasks.size())) ++r.tasks[static_cast<std::size_t>(self.index)];
-    }
+  const bool ended = status == ompt_task_complete || status == ompt_task_cancel || status == ompt_task_detach ||
+                     status == ompt_task_late_fulfill;
+  if (prior && prior->value >= 1 && ended) pop_task();
+  if (next && next->value == 1) {
+    next->value = 2;
+    push(pp::word(pp::own), true);
   }
-  if (self.tasks < 0) self.tasks = 0;
+}
+
+void write_section(std::FILE* out) {
+  std::lock_guard hold(counts.mutex);
+  std::fprintf(out, "\"openmp\": {\"regions\": %ld, \"explicit_tasks\": %ld, \"teams\": [", counts.regions,
+               counts.explicit_tasks.load());
+  bool first = true;
+  for (const unsigned team : counts.teams) std::fprintf(out, "%s%u", first ? "" : ", ", team), first = false;
+  std::fprintf(out, "]}");
 }
 
 int initialize(ompt_function_lookup_t lookup, int, ompt_data_t*) {
-  started = now();
+  if (!pp::start()) return 0; // no evidence wanted: the tool steps aside
+  pp::add_section(&write_section);
   auto set_callback = reinterpret_cast<ompt_set_callback_t>(lookup("ompt_set_callback"));
-  set_callback(ompt_callback_parallel_begin, reinterpret_cast<ompt_callback_t>(&on_parallel_begin));
-  set_callback(ompt_callback_implicit_task, reinterpret_cast<ompt_callback_t>(&on_implicit_task));
-  set_callback(ompt_callback_sync_region, reinterpret_cast<ompt_callback_t>(&on_sync_region));
-  set_callback(ompt_callback_task_create, reinterpret_cast<ompt_callback_t>(&on_task_create));
-  set_callback(ompt_callback_task_schedule, reinterpret_cast<ompt_callback_t>(&on_task_schedule));
+  auto set = [&](ompt_callbacks_t which, auto function) {
+    set_callback(which, reinterpret_cast<ompt_callback_t>(function));
+  };
+  set(ompt_callback_thread_begin, &on_thread_begin);
+  set(ompt_callback_thread_end, &on_thread_end);
+  set(ompt_callback_parallel_begin, &on_parallel_begin);
+  set(ompt_callback_parallel_end, &on_parallel_end);
+  set(ompt_callback_implicit_task, &on_implicit_task);
+  set(ompt_callback_sync_region_wait, &on_sync_region_wait);
+  set(ompt_callback_mutex_acquire, &on_mutex_acquire);
+  set(ompt_callback_mutex_acquired, &on_mutex_acquired);
+  set(ompt_callback_task_create, &on_task_create);
+  set(ompt_callback_task_schedule, &on_task_schedule);
   return 1; // keep the tool
 }
 
-void finalize(ompt_data_t*) {
-  const char* folder = std::getenv("PARACON_PROBE_DIR");
-  if (!folder) return;
-  const std::string path = std::string(folder) + "/openmp-" + std::to_string(getpid()) + ".json";
-  FILE* out = std::fopen(path.c_str(), "w");
-  if (!out) return;
-  std::lock_guard lock(mutex);
-  std::fprintf(out, "{\"seconds\": %.9f, \"explicit_tasks\": %ld, \"regions\": [", now() - started,
-               explicit_tasks.load());
-  for (std::size_t k = 0; k < regions.size(); ++k) {
-    const Region& r = regions[k];
-    std::fprintf(out, "%s\n {\"team\": %d, \"user_seconds\": [", k ? "," : "", r.team);
-    for (std::size_t i = 0; i < r.user.size(); ++i) std::fprintf(out, "%s%.9f", i ? ", " : "", r.user[i]);
-    std::fprintf(out, "], \"tasks\": [");
-    for (std::size_t i = 0; i < r.tasks.size(); ++i) std::fprintf(out, "%s%ld", i ? ", " : "", r.tasks[i]);
-    std::fprintf(out, "]}");
-  }
-  std::fprintf(out, "\n]}\n");
-  std::fclose(out);
-}
+void finalize(ompt_data_t*) { pp::finish(); }
 
 } // namespace
 

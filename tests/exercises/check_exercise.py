@@ -10,6 +10,11 @@ and checks the grader's verdict (tests/exercises/CMakeLists.txt runs it for ever
                                                the solution made serial (its lesson's OpenMP
                                                pragmas removed, or OLD replaced by NEW) passes
                                                `correct` and fails `parallel`
+    check_exercise.py wrong NAME               a wrong file of tests/exercises/wrong_files.toml, made
+                                               from its exercise's solution, fails exactly the
+                                               criteria it names, saying what it names
+    check_exercise.py beside EXERCISE EXERCISE two solutions graded at once, on the same cores:
+                                               each still passes every criterion
     check_exercise.py handout EXERCISE [DIR]   a handout written to DIR (outside the repository;
                                                by default a temporary folder, removed if all passes)
                                                holds no solution, builds, grades the untouched
@@ -19,16 +24,19 @@ and checks the grader's verdict (tests/exercises/CMakeLists.txt runs it for ever
 """
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISE = ROOT / "scripts" / "exercise"
 NAMES = {"race_free": "race-free", "no_hang": "no hang"}
+WRONG = Path(__file__).resolve().parent / "wrong_files.toml"
 
 
 def fail(message, output=""):
@@ -38,16 +46,19 @@ def fail(message, output=""):
     sys.exit(1)
 
 
-def grade(name, kind, *extra, cwd=ROOT, exercise=EXERCISE):
-    """Runs the grader; returns (exit code, table, {criterion: passed})."""
+def grade(name, kind, *extra, cwd=ROOT, exercise=EXERCISE, tests=None):
+    """Runs the grader; returns (exit code, table, {criterion: passed}) (and, into `tests`, each
+    criterion's line)."""
     report = Path(cwd) / "build" / "exercise-tests" / f"{name}-{kind}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     done = subprocess.run([str(exercise), "check", name, *extra, "--json", str(report), "--quiet"],
                           capture_output=True, text=True, cwd=cwd, timeout=900)
     if not report.exists():
         fail(f"the grader wrote no report (exit code {done.returncode})", done.stdout + done.stderr)
-    tests = json.loads(report.read_text())["tests"]
-    verdicts = {t["name"]: t["status"] == "passed" for t in tests}
+    lines = json.loads(report.read_text())["tests"]
+    verdicts = {t["name"]: t["status"] == "passed" for t in lines}
+    if tests is not None:
+        tests.update({t["name"]: t["output"] for t in lines})
     print(done.stdout)
     return done.returncode, done.stdout + done.stderr, verdicts
 
@@ -72,9 +83,9 @@ def exercise_output(*args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["solution", "skeleton", "mutant", "handout", "page"])
-    parser.add_argument("exercise", nargs="?")
-    parser.add_argument("folder", nargs="?", help="handout: where to write it")
+    parser.add_argument("mode", choices=["solution", "skeleton", "mutant", "wrong", "beside", "handout", "page"])
+    parser.add_argument("exercise", nargs="?", help="the exercise (wrong: the wrong file's name)")
+    parser.add_argument("folder", nargs="?", help="handout: where to write it; beside: the second exercise")
     parser.add_argument("--replace", nargs=2, metavar=("OLD", "NEW"), help="mutant: a text replacement")
     args = parser.parse_args()
     name = args.exercise
@@ -106,6 +117,12 @@ def main():
                  output)
         print(f"ok: {name}'s skeleton fails {sorted(failed)}, as it must")
 
+    elif args.mode == "wrong":
+        wrong(name)
+
+    elif args.mode == "beside":
+        beside(name, args.folder)
+
     elif args.mode == "mutant":
         if args.replace:
             text = exercise_output("skeleton", name, "--solution")
@@ -129,6 +146,55 @@ def main():
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def wrong(name):
+    """A wrong file: its exercise's solution with the table's replacements; it must fail exactly
+    the criteria named, the first of them saying what `says` matches."""
+    table = tomllib.loads(WRONG.read_text())
+    if name not in table:
+        fail(f"no wrong file '{name}' in {WRONG.relative_to(ROOT)}")
+    w = table[name]
+    text = exercise_output("skeleton", w["exercise"], "--solution")
+    for old, new in w["replace"]:
+        if text.count(old) != 1:
+            fail(f"'{old[:80]}' is {text.count(old)} times in {w['exercise']}'s solution, not once: the wrong file "
+                 "is out of date")
+        text = text.replace(old, new)
+    path = ROOT / "build" / "exercise-tests" / "wrong" / name / Path(spec(w["exercise"]).get(
+        "source", f"x/{w['exercise'].split('-', 1)[1]}.cpp")).name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    lines = {}
+    code, output, verdicts = grade(w["exercise"], f"wrong-{name}", "--file", str(path), tests=lines)
+    failed = {k for k, ok in verdicts.items() if not ok}
+    must = {NAMES.get(k, k) for k in w["fails"]}
+    if failed != must:
+        fail(f"{name} ({w['what']}) fails {sorted(failed)}; it must fail exactly {sorted(must)}", output)
+    first = NAMES.get(w["fails"][0], w["fails"][0])
+    if not re.search(w["says"], lines.get(first, "")):
+        fail(f"{name}: the {first} line does not say /{w['says']}/: {lines.get(first, '')}", output)
+    print(f"ok: {name} ({w['what']}) fails {sorted(failed)}, saying: {lines[first][:300]}")
+
+
+def beside(first, second):
+    """Two solutions graded at the same time on the same cores: each passes every criterion."""
+    if not first or not second or first == second:
+        fail("beside needs two different exercises")
+    results = {}
+
+    def one(name):
+        results[name] = grade(name, "beside", "--solution")
+    threads = [threading.Thread(target=one, args=(n,)) for n in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name, (code, output, verdicts) in results.items():
+        failed = [k for k, ok in verdicts.items() if not ok]
+        if code != 0 or failed:
+            fail(f"{name}'s solution, graded beside {second if name == first else first}, fails {failed}", output)
+    print(f"ok: {first} and {second} graded at once: both solutions pass every criterion")
+
+
 def handout(name, folder):
     if folder.exists():
         shutil.rmtree(folder)
@@ -149,7 +215,7 @@ def handout(name, folder):
     if leaks:
         fail("the handout holds what it should not: " + "; ".join(leaks))
     # Its two builds, then the grader there: the untouched skeleton fails, the solution passes.
-    for preset, probe in (("default", "paracon_pmpi_probe"), ("archer", "coursework_probes")):
+    for preset, probe in (("default", "coursework_probes"), ("archer", "coursework_probes")):
         subprocess.run(["cmake", "--preset", preset], cwd=folder, check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["cmake", "--build", "--preset", preset, "--target", probe, "--parallel", "2"], cwd=folder,
                        check=True, stdout=subprocess.DEVNULL)
