@@ -38,6 +38,7 @@ class Process:
     openmp: dict = field(default_factory=dict)
     mpi: dict = field(default_factory=dict)
     untracked_threads: int = 0
+    session: int = 0                # the process's session: the grader's run starts one of its own
 
 
 def read(folder):
@@ -50,7 +51,7 @@ def read(folder):
             found.append(Process(int(d["pid"]), int(d["rank"]), float(d["tick_seconds"]), float(d["start"]),
                                  float(d["end"]), int(d["samples"]), d["ticks"], d["threads"], d["waits"],
                                  float(d["process_cpu_seconds"]), d.get("openmp", {}), d.get("mpi", {}),
-                                 int(d.get("untracked_threads", 0))))
+                                 int(d.get("untracked_threads", 0)), int(d.get("session", 0))))
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return sorted(found, key=lambda p: (p.rank, p.pid))

@@ -32,6 +32,7 @@ class Outcome:
     seconds: float
     hang: str = ""                 # who was still running, when killed
     cpu_seconds: float = 0.0       # user + system time of the run and every process it waited for
+    pid: int = 0                   # the run's first process: its session's number
 
 
 # What would steer a run from the grader's own shell: the OpenMP runtimes' settings, the
@@ -115,7 +116,7 @@ def run(command, env, timeout, probe_dir=None):
             seconds = time.perf_counter() - start
             runner.stop(process)
         out, err = (read_capped(f) for f in (out_file, err_file))
-    return Outcome(code, out, err, seconds, hang, cpu)
+    return Outcome(code, out, err, seconds, hang, cpu, process.pid)
 
 
 @contextlib.contextmanager

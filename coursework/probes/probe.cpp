@@ -259,8 +259,8 @@ void write_evidence() {
   getrusage(RUSAGE_SELF, &usage);
   const double process_cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                              1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-  std::fprintf(out, "{\"pid\": %d, \"rank\": %d, \"tick_seconds\": %.6f, \"start\": %.9f, \"end\": %.9f,\n",
-               static_cast<int>(getpid()), sampler.rank, seconds(tick_ns), seconds(sampler.start_ns),
+  std::fprintf(out, "{\"pid\": %d, \"session\": %d, \"rank\": %d, \"tick_seconds\": %.6f, \"start\": %.9f, "
+               "\"end\": %.9f,\n", static_cast<int>(getpid()), static_cast<int>(getsid(0)), sampler.rank, seconds(tick_ns), seconds(sampler.start_ns),
                seconds(sampler.end_ns));
   std::fprintf(out, " \"samples\": %lld, \"untracked_threads\": %ld, \"process_cpu_seconds\": %.6f,\n",
                static_cast<long long>(sampler.samples), too_many.load(), process_cpu);
