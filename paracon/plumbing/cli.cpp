@@ -1,9 +1,12 @@
 #include "paracon/plumbing/cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <stdexcept>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 
@@ -23,20 +26,81 @@ template <class Parse> auto validated(const std::string& name, Parse parse) {
   };
 }
 
-// The team OMP_NUM_THREADS asks for (its first number), or nothing when it does not ask.
+// OMP_NUM_THREADS is read by the OpenMP runtime as soon as it is loaded (GCC's libgomp, before
+// main), and a value it cannot read makes it print lines of its own, or run with a default after
+// a warning. So the program reads it first: a function in .preinit_array runs before any shared
+// library's initialisation. Each comma-separated item must be a count of at least one thread by
+// the options' own rule (count_value); a value that is one is written back in plain digits for
+// the runtime ("2e0" -> "2"), any other is kept here and removed from the environment, and the
+// command line refuses it like any bad option (Cli::parse). No allocation of ours and no
+// exception: the C++ runtime has not started yet.
+struct TeamAsked {
+  bool set = false, refused = false, cut = false;
+  char text[256] = {};
+  char rewritten[320] = {}; // "OMP_NUM_THREADS=" and the value in digits, for the runtime
+} team_asked;
+
+// The C library does not know its environment yet (it learns it when it starts, after this):
+// the array of the process's environment is edited in place, which is the one it will use.
+void read_team_early(int, char**, char** environment) {
+  constexpr std::string_view name = "OMP_NUM_THREADS=";
+  char** entry = environment;
+  while (entry && *entry && std::string_view(*entry).substr(0, name.size()) != name) ++entry;
+  if (!entry || !*entry) return;
+  const char* value = *entry + name.size();
+  team_asked.set = true;
+  const std::size_t length = std::strlen(value);
+  team_asked.cut = length >= sizeof team_asked.text;
+  std::memcpy(team_asked.text, value, std::min(length, sizeof team_asked.text - 1));
+  std::memcpy(team_asked.rewritten, name.data(), name.size());
+  std::size_t used = name.size();
+  bool readable = !team_asked.cut && length > 0;
+  for (std::string_view rest(value, length); readable;) {
+    const std::size_t comma = rest.find(',');
+    std::uint64_t threads = 0;
+    readable = count_value(rest.substr(0, comma), max_count, threads) == CountError::none && threads >= 1;
+    if (readable) {
+      const int n = std::snprintf(team_asked.rewritten + used, sizeof team_asked.rewritten - used, "%s%llu",
+                                  used > name.size() ? "," : "", static_cast<unsigned long long>(threads));
+      readable = n > 0 && used + static_cast<std::size_t>(n) < sizeof team_asked.rewritten;
+      used += n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  if (readable) {
+    *entry = team_asked.rewritten;
+  } else { // out of the environment: every later entry moves up one
+    team_asked.refused = true;
+    for (; *entry; ++entry) *entry = entry[1];
+  }
+}
+
+__attribute__((section(".preinit_array"), used)) void (*const read_team_first)(int, char**, char**) = read_team_early;
+
+// The team OMP_NUM_THREADS asks for, refused with the options' words, or nothing.
 std::optional<std::string> team_refusal() {
-  const char* asked = std::getenv("OMP_NUM_THREADS");
-  if (!asked || !*asked) return std::nullopt;
-  const std::string first = std::string(asked).substr(0, std::string(asked).find(','));
+  if (!team_asked.set) return std::nullopt;
+  const std::string asked = team_asked.text;
+  if (team_asked.cut) return "OMP_NUM_THREADS is too long (" + in_quotes(asked) + ")";
+  if (asked.empty()) return std::string("OMP_NUM_THREADS is set but empty: give a number of threads, such as 2");
   const std::uint64_t limit = thread_limit();
-  try {
-    const std::uint64_t threads = parse_count(first, max_count);
-    if (threads == 0) return "OMP_NUM_THREADS=" + first + ": a team needs at least one thread";
-    if (threads > limit)
-      return "OMP_NUM_THREADS=" + first + " asks for more threads than this machine gives a program (at most " +
-             std::to_string(limit) + ")";
-  } catch (const std::invalid_argument& e) {
-    return std::string("OMP_NUM_THREADS: ") + e.what();
+  std::string_view rest = asked;
+  for (bool first = true;; first = false) {
+    const std::size_t comma = rest.find(',');
+    const std::string item(rest.substr(0, comma));
+    try {
+      if (item.empty()) return "OMP_NUM_THREADS=" + in_quotes(asked) + " has an empty item: write 2, or 4,2";
+      const std::uint64_t threads = parse_count(item, max_count);
+      if (threads == 0) return "OMP_NUM_THREADS=" + item + ": a team needs at least one thread";
+      if (first && threads > limit)
+        return "OMP_NUM_THREADS=" + item + " asks for more threads than this machine gives a program (at most " +
+               std::to_string(limit) + ")";
+    } catch (const std::invalid_argument& e) {
+      return std::string("OMP_NUM_THREADS: ") + e.what();
+    }
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
   }
   return std::nullopt;
 }

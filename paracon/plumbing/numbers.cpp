@@ -42,23 +42,35 @@ std::string in_quotes(std::string_view text) {
   return q;
 }
 
-std::uint64_t parse_count(std::string_view text, std::uint64_t max) {
-  const std::string shown = in_quotes(text);
+CountError count_value(std::string_view text, std::uint64_t max, std::uint64_t& out) noexcept {
   const auto e = text.find_first_of("eE");
   const std::string_view mantissa = text.substr(0, e);
   const std::string_view exponent = e == std::string_view::npos ? std::string_view{} : text.substr(e + 1);
   const auto all_digits = [](std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), is_digit); };
-  if (text.empty()) throw std::invalid_argument("'' is not a number: give a count such as 3e8");
-  if (text.front() == '-') throw std::invalid_argument(shown + " is negative; a count is 0 or more");
-  if (!all_digits(mantissa) || (e != std::string_view::npos && !all_digits(exponent)))
-    throw std::invalid_argument(shown + " is not an exact integer (write 300000000, 3e8 or 10e9)");
-
+  if (text.empty()) return CountError::empty;
+  if (text.front() == '-') return CountError::negative;
+  if (!all_digits(mantissa) || (e != std::string_view::npos && !all_digits(exponent))) return CountError::not_exact;
   const u128 cap = max;
   u128 value = digits_value(mantissa, cap);
   const u128 power = digits_value(exponent, 64); // 10^64 is beyond any cap anyway
   for (u128 k = 0; k < power && value != 0 && value <= cap; ++k) value *= 10;
-  if (value > cap) throw std::invalid_argument(shown + " is too large: the limit is " + to_string(cap));
-  return static_cast<std::uint64_t>(value);
+  if (value > cap) return CountError::too_large;
+  out = static_cast<std::uint64_t>(value);
+  return CountError::none;
+}
+
+std::uint64_t parse_count(std::string_view text, std::uint64_t max) {
+  std::uint64_t value = 0;
+  switch (count_value(text, max, value)) {
+  case CountError::none: return value;
+  case CountError::empty: throw std::invalid_argument("'' is not a number: give a count such as 3e8");
+  case CountError::negative: throw std::invalid_argument(in_quotes(text) + " is negative; a count is 0 or more");
+  case CountError::not_exact:
+    throw std::invalid_argument(in_quotes(text) + " is not an exact integer (write 300000000, 3e8 or 10e9)");
+  case CountError::too_large:
+    throw std::invalid_argument(in_quotes(text) + " is too large: the limit is " + to_string(u128{max}));
+  }
+  return value;
 }
 
 std::vector<std::uint64_t> parse_list(std::string_view text, std::uint64_t min, std::uint64_t max,

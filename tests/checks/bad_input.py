@@ -1,6 +1,7 @@
 """bad_input: every bad input of one table, run through every option of one program, each refused
-the same way: exit code 2, nothing on stdout, and exactly one short "NAME: error: ..." line on
-stderr (an MPI launcher may add lines of its own), never a crash, a hang or a half-written file.
+the same way: exit code 2, nothing on stdout, and stderr exactly one short "NAME: error: ..." line,
+every line counted (an OpenMP runtime's own warning is a second line), never a crash, a hang or a
+half-written file.
 
 The program's options and what each takes come from its own --help (CLI11 prints COUNT, NUMBER,
 LIST or TEXT:{choices} for each), so an option added tomorrow is tried tomorrow. The bad values
@@ -27,8 +28,9 @@ KINDS = {
     "LIST": ["", ",", "1..", "..3", "3..1", "x", "1.5", "1,,2", "-1", HUGE],
     "CHOICE": ["fast", ""],
 }
-# Environments every OpenMP program refuses before its first parallel region.
-THREADS = ["70000", "0", "abc"]
+# Environments every OpenMP program refuses before its first parallel region (and before the
+# OpenMP runtime can read them: none of its own lines may show).
+THREADS = ["70000", "0", "abc", "", "-1", "2abc", "2,abc", " 2", "2,0", "1.5", HUGE[:300]]
 # And those only some refuse: the scraper's threads are bounded like its --concurrency.
 THREADS_EXTRA = {"scrape": ["2000"]}
 
@@ -94,15 +96,36 @@ def cases_for(program, command, model):
     return cases
 
 
-def judge(program, result):
+LAUNCHERS = re.compile(r"^(mpirun|mpiexec.*|orterun|prterun)$")
+
+
+def program_lines(stderr, command):
+    """stderr's lines, but for an MPI launcher's own (Open MPI frames each of its messages in
+    lines of dashes, MPICH's in lines of '='; MPICH's hydra prefixes its lines with [mpiexec@...])
+    when COMMAND starts with one."""
+    lines = stderr.splitlines()
+    if not command or not LAUNCHERS.match(Path(command[0]).name):
+        return lines
+    kept, inside = [], False
+    for line in lines:
+        if re.fullmatch(r"-{20,}|={20,}", line.strip()):
+            inside = not inside
+            continue
+        if not inside and not line.startswith(("[mpiexec@", "mpirun:", "mpiexec:")):
+            kept.append(line)
+    return kept
+
+
+def judge(program, result, command=None):
     """Why a refusal is not as it must be, or None."""
     if result.returncode != 2:
         return f"exit code {result.returncode}, expected 2"
     if result.stdout.strip():
         return "something on stdout"
-    ours = [line for line in result.stderr.splitlines() if line.startswith(f"{program}: error: ")]
-    if len(ours) != 1:
-        return f"{len(ours)} '{program}: error:' lines on stderr, expected one"
+    lines = program_lines(result.stderr, command)
+    ours = [line for line in lines if line.startswith(f"{program}: error: ")]
+    if len(ours) != 1 or len(lines) != 1:
+        return f"{len(lines)} lines on stderr, {len(ours)} of them '{program}: error:'; expected that one line alone"
     if len(ours[0]) > 400:
         return f"the error line has {len(ours[0])} characters: a huge argument was echoed"
     return None
@@ -113,6 +136,8 @@ def add_arguments(parser):
     parser.add_argument("--model", required=True, choices=["serial", "openmp", "mpi", "hybrid"])
     parser.add_argument("--ranks", type=int, help="run ONE bad input under the MPI launcher (COMMAND), every rank")
     parser.add_argument("--args", default="--bogus", help="with --ranks: the bad input, as one string (--args=...)")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="with --ranks: the bad input is (also) this environment variable")
 
 
 def each_rank(args, command):
@@ -120,15 +145,17 @@ def each_rank(args, command):
     wrapper = str(Path(__file__).resolve().parent.parent / "each_rank.sh")
     with tempfile.TemporaryDirectory() as folder:
         launch, program = command[:-1], command[-1]
-        result = run(launch + [wrapper, folder, program] + shlex.split(args.args), timeout=120)
+        environment = dict(os.environ, **dict(item.split("=", 1) for item in args.env))
+        result = run(launch + [wrapper, folder, program] + shlex.split(args.args), timeout=120, env=environment)
         codes = {path.name: path.read_text().strip() for path in Path(folder).iterdir()}
     if sorted(codes) != sorted(f"rank-{r}" for r in range(args.ranks)):
         fail(f"exit codes recorded for {sorted(codes)}, expected every one of {args.ranks} ranks", result)
     if set(codes.values()) != {"2"}:
         fail(f"the ranks exited with {codes}: every rank must give 2", result)
-    ours = [line for line in result.stderr.splitlines() if line.startswith(f"{args.program}: error: ")]
-    if len(ours) != 1 or result.stdout.strip():
-        fail(f"expected one '{args.program}: error:' line (from rank 0) and nothing on stdout", result)
+    lines = result.stderr.splitlines()
+    ours = [line for line in lines if line.startswith(f"{args.program}: error: ")]
+    if len(ours) != 1 or len(lines) != 1 or result.stdout.strip():
+        fail(f"expected one '{args.program}: error:' line (from rank 0), no other line, and nothing on stdout", result)
     print(f"ok: all {args.ranks} ranks exit 2 on '{args.args}'; one line: {ours[0]}")
 
 
@@ -143,7 +170,7 @@ def check(args, command):
         # and sixteen at once would race for one.
         with tempfile.TemporaryDirectory() as tmp:
             result = run(command + arguments, timeout=60, env=dict(os.environ, TMPDIR=tmp, **environment))
-        return label, result, judge(args.program, result)
+        return label, result, judge(args.program, result, command)
 
     failures = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:  # the runs mostly wait (MPI start-up)

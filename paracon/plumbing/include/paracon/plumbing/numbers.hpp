@@ -17,6 +17,11 @@ namespace paracon {
 // `max` are refused.
 std::uint64_t parse_count(std::string_view text, std::uint64_t max = max_count);
 
+// parse_count's rule without its message (and without an exception: it can run before the
+// C++ runtime has started): the value in `value`, or why not.
+enum class CountError { none, empty, negative, not_exact, too_large };
+CountError count_value(std::string_view text, std::uint64_t max, std::uint64_t& value) noexcept;
+
 // Parses a list of counts: items separated by commas, each a count or a range "a..b" with both
 // ends included ("1..6", "2,3,5", "1..3,10"). Each count lies in [min, max]; at most
 // `max_items` items in all. Refusals as parse_count's.
