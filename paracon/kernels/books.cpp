@@ -1,15 +1,63 @@
 #include "paracon/kernels/books.hpp"
 
 #include <cctype>
+#include <cstdarg>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
 
 namespace paracon::books {
 
 namespace {
+
+// What libxml2 cannot convert (a page that is not in the charset its server declared) it reports
+// through its error functions, which print to stderr unless told otherwise. These are libxml2's
+// per-thread state: each parse keeps the messages of its own thread, and they become the page's
+// reason, where every other failure of a page is reported.
+thread_local std::string* kept_messages = nullptr;
+
+void keep_message(void*, const char* format, ...) {
+  if (!kept_messages || kept_messages->size() > 1000) return;
+  char text[512];
+  va_list arguments;
+  va_start(arguments, format);
+  std::vsnprintf(text, sizeof text, format, arguments);
+  va_end(arguments);
+  kept_messages->append(text);
+}
+
+void keep_error(void*, xmlErrorPtr error) {
+  if (kept_messages && error && error->message && kept_messages->size() <= 1000 &&
+      (error->domain == XML_FROM_I18N || error->domain == XML_FROM_IO))
+    kept_messages->append(error->message);
+}
+
+// The messages of the parses made while it lives, on this thread.
+class KeptMessages {
+public:
+  KeptMessages() {
+    kept_messages = &messages;
+    xmlSetGenericErrorFunc(nullptr, keep_message);
+    xmlSetStructuredErrorFunc(nullptr, keep_error);
+  }
+  ~KeptMessages() { kept_messages = nullptr; }
+  KeptMessages(const KeptMessages&) = delete;
+  KeptMessages& operator=(const KeptMessages&) = delete;
+  // One line: the first message, its line breaks gone.
+  std::string first() const {
+    std::string line = messages.substr(0, messages.find('\n'));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    return line;
+  }
+  bool empty() const { return messages.empty(); }
+
+private:
+  std::string messages;
+};
 
 // XPath's way of asking "has the class token X" (class="instock availability" has both).
 std::string has_class(const std::string& token) {
@@ -121,8 +169,14 @@ Page parse_page(std::string_view html, const std::string& encoding) {
       if (c == '\0') c = '?', ++page.replaced; // U+FFFD has no byte in a single-byte charset
 
   const int flags = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+  const KeptMessages messages;
   htmlDocPtr doc =
       htmlReadMemory(body.data(), static_cast<int>(body.size()), nullptr, utf8 ? "UTF-8" : encoding.c_str(), flags);
+  if (!messages.empty()) {
+    if (doc) xmlFreeDoc(doc);
+    throw BadPage{"not in the charset its server declared (" + (utf8 ? std::string("UTF-8") : encoding) +
+                  "): " + messages.first()};
+  }
   if (!doc) throw BadPage{"unparseable HTML"};
   xmlXPathContextPtr context = xmlXPathNewContext(doc);
   const std::string articles_path = "//article[" + has_class("product_pod") + "]";

@@ -32,6 +32,7 @@ import json
 import os
 import pty
 import random
+import re
 import resource
 import signal
 import shutil
@@ -207,6 +208,11 @@ def check(args, command):
         fail(f"stdout is not one JSON object: {e}", result)
     if seconds > args.max_seconds:
         fail(f"took {seconds:.1f} s, more than {args.max_seconds} s", result)
+    # A library's own messages ("encoding error : input conversion failed...", libxml2's form)
+    # belong in the page's reason, never on stderr.
+    stray = [line for line in result.stderr.splitlines() if re.match(r"^\w[\w ]* (error|warning) : ", line)]
+    if stray:
+        fail(f"a library wrote to stderr: {stray[0]!r}", result)
     if report["seconds"] < args.min_seconds:
         fail(f"took {report['seconds']:.2f} s, less than {args.min_seconds} s", result)
 

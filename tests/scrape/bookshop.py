@@ -11,7 +11,7 @@ URLs, http://127.0.0.1:PORT/<variant>/catalogue/page-N.html, by variant:
     site        the page as generated
     slow<MS>    the page after MS milliseconds (slow100: 100 ms of latency a page)
     faulty      the page, except FAULTS below: 404, 500, a stalled response, truncated HTML,
-                a page without books, a PNG instead of HTML
+                a page without books, a PNG instead of HTML, a page declared UTF-32 that is not
     flaky-<ID>  503 on the first request for each page under this ID, the page afterwards
     agent-<UA>  the page when the request's User-Agent is UA, otherwise 403
     mangled     the page, except MANGLED below: a title with bytes that are not UTF-8, and one
@@ -33,7 +33,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BOOKS_PER_PAGE = 20
-FAULTS = {3: "404", 5: "500", 7: "stall", 11: "truncated", 13: "empty", 17: "png"}
+FAULTS = {3: "404", 5: "500", 7: "stall", 11: "truncated", 13: "empty", 17: "png", 19: "charset"}
 FAULT_REASONS = {  # what the scraper must say about each, as a substring
     "404": "HTTP 404",
     "500": "HTTP 500",
@@ -41,6 +41,7 @@ FAULT_REASONS = {  # what the scraper must say about each, as a substring
     "truncated": "malformed HTML",
     "empty": "no books",
     "png": "not HTML",
+    "charset": "not in the charset its server declared (UTF-32)",
 }
 
 # Pages whose one book's title gets bytes put in front of it: (book index, bytes, U+FFFD's the
@@ -203,6 +204,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, body[:start] + b'<ol class="row">' + body[end:])
             if fault == "png":
                 return self.send(200, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(64), "image/png")
+            if fault == "charset":  # UTF-8 bytes, declared UTF-32: libxml2 cannot convert them
+                return self.send(200, body, "text/html; charset=UTF-32")
         elif variant.startswith("flaky-"):
             with Handler.lock:
                 first = (variant, page) not in Handler.flaky_seen
