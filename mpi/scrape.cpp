@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   }
 
   const http::Library library; // curl_global_init
+  paracon::files::stop_on_signals(); // Ctrl-C: every transfer stops at once, nothing is left half-written
   // A rate limit for all ranks together: each takes its share.
   http::RateLimiter limiter(options.rate / ranks);
   // Pages dealt round-robin: page options.pages[i] is rank i % P's.
@@ -80,12 +81,15 @@ int main(int argc, char** argv) {
     http::Fetcher fetcher(options.http);
     for (std::uint64_t page : mine) {
       const sc::PageResult result = sc::scrape_page(fetcher, options, page, limiter);
-      progress.done(result.ok, sc::progress_line(result), result.seconds);
+      if (!paracon::files::stop_requested()) progress.done(result.ok, sc::progress_line(result), result.seconds);
       summaries.push_back(sc::summary(result));
       rows += result.csv;
     }
   }
   progress.finish();
+  // A signal stops every rank (the launcher sends it to each, and is ending the job): each ends at
+  // once with 128 + signal, rank 0 saying why first, with no further MPI call.
+  if (const int signal = paracon::files::stop_requested()) sc::end_now(sc::stopped(options, signal, mpi.root()) - 128);
 
   // Every page's summary to rank 0: each rank's count is known to all from the deal.
   const paracon::mpi::BytesType<sc::Summary> summary_type;

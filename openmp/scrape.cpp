@@ -24,6 +24,7 @@
 #include <deque>
 #include <functional>
 #include <queue>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,7 @@ std::vector<sc::PageResult> scrape_multi(const sc::Options& options, std::size_t
 
   CURLM* multi = curl_multi_init();
   std::vector<CURL*> idle; // finished handles, reused: their connections stay in the cache
+  std::set<CURL*> busy;    // handles with a transfer under way
   std::size_t running = 0, finished = 0;
   bool reserved = false; // a rate-limited start reserved for `slot` but not yet due
   Clock::time_point slot{};
@@ -86,12 +88,13 @@ std::vector<sc::PageResult> scrape_multi(const sc::Options& options, std::size_t
       if (results[i].attempts == 0) started[i] = now;
       ++results[i].attempts;
       curl_multi_add_handle(multi, easy); // the transfer starts; nothing waits for it here
+      busy.insert(easy);
       ++running;
     }
   };
 
   int still_running = 0;
-  while (finished < count) {
+  while (finished < count && !paracon::files::stop_requested()) { // a signal: every transfer ends now
     start_ready();
     curl_multi_perform(multi, &still_running); // every transfer with a ready socket moves on
 
@@ -106,6 +109,7 @@ std::vector<sc::PageResult> scrape_multi(const sc::Options& options, std::size_t
       const std::size_t i = static_cast<std::size_t>(response - responses.data());
       http::collect(easy, message->data.result, *response);
       curl_multi_remove_handle(multi, easy);
+      busy.erase(easy);
       idle.push_back(easy);
       --running;
       const http::Attempt attempt = http::judge(*response);
@@ -141,6 +145,7 @@ std::vector<sc::PageResult> scrape_multi(const sc::Options& options, std::size_t
     const auto wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count();
     curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::max<long long>(0, wait_ms)), nullptr);
   }
+  for (CURL* easy : busy) curl_multi_remove_handle(multi, easy), idle.push_back(easy);
   for (CURL* easy : idle) curl_easy_cleanup(easy);
   curl_multi_cleanup(multi);
   return results;
@@ -181,8 +186,11 @@ int main(int argc, char** argv) {
                       : concurrency == 1 ? " thread"
                                          : " threads"));
   http::RateLimiter limiter(options.rate);
+  paracon::files::stop_on_signals(); // Ctrl-C: every transfer stops at once, nothing is left half-written
   paracon::Progress progress(count, "pages");
-  const auto done = [&](const sc::PageResult& r) { progress.done(r.ok, sc::progress_line(r), r.seconds); };
+  const auto done = [&](const sc::PageResult& r) {
+    if (!paracon::files::stop_requested()) progress.done(r.ok, sc::progress_line(r), r.seconds);
+  };
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // The timed region
@@ -216,6 +224,7 @@ int main(int argc, char** argv) {
   }
   const double seconds = clock.seconds();
   progress.finish();
+  if (const int signal = paracon::files::stop_requested()) return sc::stopped(options, signal, true);
 
   //////////////////////////////////////////////////////////////////////////////////////////
   // Save all rows together, and report

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -98,6 +101,7 @@ std::string set_memory_budget(Options& options, std::size_t in_flight) {
 void finish_page(const Options& options, const http::Response& response, PageResult& result) {
   result.bytes = response.body.size();
   try {
+    if (files::stop_requested()) throw books::BadPage{http::interrupted()}; // no file begun after a stop
     const std::string& type = response.content_type;
     if (!type.empty() && !type.starts_with("text/html") && !type.starts_with("application/xhtml+xml"))
       throw books::BadPage{"not HTML (Content-Type: " + type + ")"};
@@ -145,6 +149,10 @@ PageResult scrape_page(http::Fetcher& fetcher, const Options& options, std::uint
   const std::string url = page_url(options, page);
   for (;;) {
     limiter.wait();
+    if (files::stop_requested()) { // a signal asked to stop: no new request
+      result.why = http::interrupted();
+      break;
+    }
     const http::Response response = fetcher.get(url);
     ++result.attempts;
     const http::Attempt attempt = http::judge(response);
@@ -156,10 +164,24 @@ PageResult scrape_page(http::Fetcher& fetcher, const Options& options, std::uint
       result.why = after_attempts(attempt.why, result.attempts);
       break;
     }
-    std::this_thread::sleep_for(backoff_before(options, result.attempts));
+    const auto backoff = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        backoff_before(options, result.attempts));
+    http::sleep_until(std::chrono::steady_clock::now() + backoff); // a signal cuts it short
   }
   result.seconds = clock.seconds();
   return result;
+}
+
+int stopped(const Options& options, int signal, bool speak) {
+  if (speak)
+    print_error("scrape", http::interrupted() + ": the pages saved before it are in " + options.out.string() +
+                             "; results.csv is not written");
+  return 128 + signal;
+}
+
+void end_now(int signal) {
+  std::fflush(nullptr);
+  std::_Exit(128 + signal);
 }
 
 std::string progress_line(const PageResult& result) {

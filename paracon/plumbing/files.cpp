@@ -37,6 +37,7 @@ char paths[slots][longest_path];
 // `dying` keeps any thread from creating a temporary once the handler has begun.
 std::atomic<int> creating{0};
 std::atomic<bool> dying{false};
+std::atomic<int> stop_signal{0}; // the first SIGINT, SIGTERM or SIGHUP: a request to stop
 
 void remove_temporaries_and_die(int signal) {
   dying = true;
@@ -48,12 +49,18 @@ void remove_temporaries_and_die(int signal) {
   std::raise(signal);
 }
 
+// The first signal asks; a second, when the program has not stopped yet, ends it at once.
+void on_stop_signal(int signal) {
+  int none = 0;
+  if (!stop_signal.compare_exchange_strong(none, signal)) remove_temporaries_and_die(signal);
+}
+
 void install_handlers() {
   static std::once_flag once;
   std::call_once(once, [] {
     for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
       struct sigaction action {};
-      action.sa_handler = remove_temporaries_and_die;
+      action.sa_handler = on_stop_signal;
       sigemptyset(&action.sa_mask);
       struct sigaction previous {};
       sigaction(signal, nullptr, &previous);
@@ -106,8 +113,9 @@ void write_atomically(const std::filesystem::path& path, std::string_view conten
   for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&blocked, signal);
   pthread_sigmask(SIG_BLOCK, &blocked, &previous);
   ++creating;
-  const int fd = dying ? -1 : mkstemp(temporary.data());
-  const int saved_errno = dying ? EINTR : errno;
+  const bool stopping = dying || stop_signal.load() != 0;
+  const int fd = stopping ? -1 : mkstemp(temporary.data());
+  const int saved_errno = stopping ? EINTR : errno;
   Registered registered(fd >= 0 ? temporary : std::string());
   --creating;
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
@@ -130,6 +138,10 @@ void write_atomically(const std::filesystem::path& path, std::string_view conten
   ::unlink(temporary.c_str());
   throw error;
 }
+
+void stop_on_signals() { install_handlers(); }
+
+int stop_requested() { return stop_signal.load(std::memory_order_relaxed); }
 
 std::size_t sweep_temporaries(const std::filesystem::path& folder) {
   const std::string mark = ".paracon." + host_name() + ".";

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <stdexcept>
 #include <thread>
 
 #include <curl/curl.h>
 
+#include "paracon/plumbing/files.hpp"
 #include "paracon/plumbing/system.hpp"
 
 namespace paracon::http {
@@ -20,6 +22,10 @@ std::size_t keep_body(char* data, std::size_t size, std::size_t count, void* int
   response.body.append(data, size * count);
   return size * count;
 }
+
+// libcurl asks this about every transfer several times a second: a stop asked for by a signal
+// ends it at once (CURLE_ABORTED_BY_CALLBACK).
+int stop_transfer(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return files::stop_requested() != 0; }
 
 } // namespace
 
@@ -48,12 +54,16 @@ void configure(void* handle, const Settings& settings, const std::string& url, R
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, keep_body);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(easy, CURLOPT_PRIVATE, &response);
+  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, stop_transfer);
 }
 
 void collect(void* handle, int code, Response& response) {
   CURL* easy = static_cast<CURL*>(handle);
   response.curl_code = code;
-  if (code == CURLE_WRITE_ERROR || code == CURLE_FILESIZE_EXCEEDED)
+  if (code == CURLE_ABORTED_BY_CALLBACK)
+    response.curl_error = interrupted();
+  else if (code == CURLE_WRITE_ERROR || code == CURLE_FILESIZE_EXCEEDED)
     response.curl_error = "body larger than " + format_bytes(static_cast<double>(response.max_body));
   else if (code != CURLE_OK)
     response.curl_error = curl_easy_strerror(static_cast<CURLcode>(code));
@@ -110,6 +120,21 @@ Clock::time_point RateLimiter::reserve() {
   return slot;
 }
 
-void RateLimiter::wait() { std::this_thread::sleep_until(reserve()); }
+void RateLimiter::wait() { sleep_until(reserve()); }
+
+bool sleep_until(Clock::time_point when) {
+  while (!files::stop_requested()) {
+    const auto now = Clock::now();
+    if (now >= when) return true;
+    std::this_thread::sleep_for(std::min<Clock::duration>(when - now, std::chrono::milliseconds(20)));
+  }
+  return false;
+}
+
+std::string interrupted() {
+  const int signal = files::stop_requested();
+  return std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM"
+                                           : signal == SIGHUP ? "SIGHUP" : "a signal");
+}
 
 } // namespace paracon::http

@@ -42,6 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
+from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scrape"))
 import bookshop  # noqa: E402  the truth's generator, and the faults it serves
@@ -134,36 +135,56 @@ def add_arguments(parser):
 
 
 def interrupted(args, command, out):
-    """--interrupt: runs that a signal ends mid-way leave no temporary file in their folder. A run
-    counts as interrupted when it never wrote results.csv (its last act): not by its exit code,
-    since MPICH's mpiexec exits 0 when a signal ends the job (Open MPI's gives 128 + signal)."""
+    """--interrupt: runs that a signal ends mid-way stop at once and alike: a run that the signal
+    stopped (it never wrote results.csv, its last act) says so in one line (the OpenMP scraper:
+    exit code 128 + signal; an MPI launcher gives its own: Open MPI's 1, MPICH's 0), never says
+    "Solution validates", and leaves no temporary file in its folder. The time from the signal
+    to the end is bounded: an MPI launcher may wait before it passes a signal on (Open MPI's
+    mpirun sends SIGCONT, then SIGTERM a second later)."""
     rng = random.Random(1)
     stopped = 0
+    launched = Path(command[0]).name.startswith(("mpiexec", "mpirun"))
+    most = 3.0 if launched else 1.0
     for k in range(args.interrupt):
         folder = os.path.join(out, f"run-{k + 1}")
+        sent = signal.SIGINT if k % 2 == 0 else signal.SIGTERM
         # As at a terminal: whatever this checker's parents ignore, the program gets both signals.
-        process = subprocess.Popen(command + ["--out", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   preexec_fn=lambda: [signal.signal(s, signal.SIG_DFL)
-                                                       for s in (signal.SIGINT, signal.SIGTERM)])
+        process = subprocess.Popen(command + ["--out", folder], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, preexec_fn=lambda: [signal.signal(s, signal.SIG_DFL)
+                                                                  for s in (signal.SIGINT, signal.SIGTERM)])
         time.sleep(rng.uniform(0.05, 0.6))
-        process.send_signal(signal.SIGINT if k % 2 == 0 else signal.SIGTERM)
+        process.send_signal(sent)
+        began = time.monotonic()
         try:
-            code = process.wait(timeout=30)
+            stdout, stderr = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             fail(f"run {k + 1} did not end within 30 s of its signal")
+        took = time.monotonic() - began
+        result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
         forget_openmp_registrations([process.pid])
         files = os.listdir(folder) if os.path.isdir(folder) else []
-        stopped += "results.csv" not in files
         leftovers = [f for f in files if f.startswith(".")]
         if leftovers and args.swept:  # the next run in the folder must remove them
             subprocess.run(command + ["--out", folder], capture_output=True, timeout=120)
             leftovers = [f"{name} (not swept by the next run)" for name in os.listdir(folder) if name.startswith(".")]
         if leftovers:
-            fail(f"run {k + 1}, sent a signal (exit {code}), left temporary files: {leftovers}")
+            fail(f"run {k + 1}, sent {sent.name} (exit {process.returncode}), left temporary files: {leftovers}", result)
+        if "results.csv" in files:
+            continue  # it had finished when the signal came
+        stopped += 1
+        said = [line for line in stderr.splitlines() if line.startswith("scrape: error: interrupted by ")]
+        if len(said) != 1 or "Solution validates" in stdout:
+            fail(f"run {k + 1}, stopped by {sent.name}: {len(said)} 'interrupted' lines, expected one, and no verdict",
+                 result)
+        if not launched and process.returncode != 128 + sent:
+            fail(f"run {k + 1}: exit code {process.returncode} after {sent.name}, expected {128 + sent}", result)
+        if took > most:
+            fail(f"run {k + 1} took {took:.2f} s to stop after {sent.name}, more than {most} s", result)
     if stopped == 0:
         fail("every run had finished when its signal came: nothing was tested")
-    print(f"ok: {args.interrupt} runs sent a signal ({stopped} stopped by it), no temporary file left")
+    print(f"ok: {args.interrupt} runs sent a signal ({stopped} stopped by it, each at once, in one line), no "
+          "temporary file left")
 
 
 def check(args, command):

@@ -67,6 +67,15 @@ std::string after_attempts(const std::string& why, unsigned attempts);
 // The line progress shows for a finished page: "page 3: 20 books".
 std::string progress_line(const PageResult& result);
 
+// After a signal asked the scrape to stop (paracon::files::stop_requested): one line (when
+// `speak`), and the exit code of a program that signal ended, 128 + its number. The pages saved
+// before it stay; results.csv, which would describe the run's pages, is not written.
+int stopped(const Options& options, int signal, bool speak);
+// Ends this process now with 128 + signal, the status of a program a signal ended: an MPI rank
+// that a signal stopped makes no further MPI call (its launcher is ending the job, and a
+// collective or MPI_Finalize could wait for ranks it has already ended).
+[[noreturn]] void end_now(int signal);
+
 // results.csv: the header and every saved page's rows, in page order (not in raw mode). Throws
 // files::WriteError.
 void save_combined(const Options& options, const std::vector<PageResult>& results);

@@ -70,12 +70,18 @@ public:
   explicit RateLimiter(double per_second);
   // The moment this caller may start its request; blocks no one (an event loop asks it).
   std::chrono::steady_clock::time_point reserve();
-  void wait(); // reserve, then sleep until then
+  void wait(); // reserve, then sleep until then (or until a signal asks the program to stop)
 
 private:
   std::mutex mutex_;
   std::chrono::steady_clock::duration interval_{};
   std::chrono::steady_clock::time_point next_{};
 };
+
+// Sleeps until `when`; false when a signal asked the program to stop first (files::stop_requested).
+bool sleep_until(std::chrono::steady_clock::time_point when);
+
+// "interrupted by SIGINT": a transfer's or a page's reason once a signal asked the program to stop.
+std::string interrupted();
 
 } // namespace paracon::http
