@@ -181,6 +181,10 @@ def check(exercise, file, solution, json_path, quiet, seed=None):
     log(f"grading {source} ({exercise.id})")
     grader = grade.Grader(exercise, source, solution, log, seed)
     criteria = grader.grade()
+    # The grade is made: a signal from now on changes nothing (it would otherwise end the process
+    # with the table printed and no verdict, or an exit status of its own).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
     print(grade.table(exercise, shown, criteria, grader.seed))
     if json_path:

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   const auto mine = paracon::block({0, n}, ranks, rank);
   //@ end
   if (auto why = paracon::mpi::node_memory_refusal("the slices of one node need",
-                                                   as::bytes_needed(options, mine.size()), as::memory_advice)) {
+                                                   as::bytes_needed(options, mine.size()), as::node_memory_advice)) {
     if (mpi.root()) paracon::print_error("array_sum", *why);
     return paracon::exit_usage;
   }

@@ -370,8 +370,8 @@ def speedup_of(run, row, base):
 
 def sized(text):
     """NAME=N: an experiment's size (an argparse type)."""
-    name, _, value = text.partition("=")
-    if name not in EXPERIMENTS:
+    name, equals, value = text.partition("=")
+    if name not in EXPERIMENTS or not equals:
         raise argparse.ArgumentTypeError(f"{runner.quoted(text)}: expected NAME=N with NAME one of {', '.join(EXPERIMENTS)}")
     return name, runner.whole_number(1, 2**63 - 1)(value)
 

@@ -136,6 +136,7 @@ def add_arguments(parser):
     parser.add_argument("--model", required=True, choices=["serial", "openmp", "mpi", "hybrid"])
     parser.add_argument("--ranks", type=int, help="run ONE bad input under the MPI launcher (COMMAND), every rank")
     parser.add_argument("--args", default="--bogus", help="with --ranks: the bad input, as one string (--args=...)")
+    parser.add_argument("--says", help="with --ranks: a regular expression the error line must match")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="with --ranks: the bad input is (also) this environment variable")
 
@@ -156,6 +157,8 @@ def each_rank(args, command):
     ours = [line for line in lines if line.startswith(f"{args.program}: error: ")]
     if len(ours) != 1 or len(lines) != 1 or result.stdout.strip():
         fail(f"expected one '{args.program}: error:' line (from rank 0), no other line, and nothing on stdout", result)
+    if args.says and not re.search(args.says, ours[0]):
+        fail(f"the error line does not say /{args.says}/", result)
     print(f"ok: all {args.ranks} ranks exit 2 on '{args.args}'; one line: {ours[0]}")
 
 

@@ -9,14 +9,15 @@ from checks.common import fail, run
 
 HUGE = "9" * 100000
 
-# Bad arguments per script; {tmp} is an empty scratch folder, which must stay empty.
+# Bad arguments per script; {tmp} is an empty scratch folder, which must stay empty. A case given
+# as (arguments, words) must also say those words.
 COMMON = [["--bogus"], ["--repetitions", "0"], ["--repetitions", "nan"], ["--repetitions", "1e9"],
           ["--repetitions", "2.5"], ["--repetitions", HUGE], ["--repetitions"]]
 CASES = {
     "setup": [["bogus"], ["default", "extra"], [HUGE], ["--bogus"]],
     "tour": COMMON + [
         ["--size", "range_sum=nan"], ["--size", "range_sum=-1"], ["--size", "range_sum=0"], ["--size", "bogus=5"],
-        ["--size", "range_sum"], ["--size", "range_sum=" + HUGE], ["--size", HUGE], ["--python-size", "range_sum=inf"],
+        (["--size", "range_sum"], "expected NAME=N"), ["--size", "range_sum=" + HUGE], ["--size", HUGE], ["--python-size", "range_sum=inf"],
         ["--only", "nope"], ["--csv", "{tmp}/missing/tour.csv"], ["--csv", "{tmp}"], ["--json", "{tmp}/missing/t.json"]],
     "scaling": COMMON + [
         ["--ranks", "0"], ["--ranks", "1,,2"], ["--ranks", "abc"], ["--ranks", ""], ["--threads", HUGE],
@@ -44,6 +45,7 @@ def check(args, command):
     tried = 0
     with tempfile.TemporaryDirectory() as scratch:
         for case in CASES[args.cases]:
+            case, words = case if isinstance(case, tuple) else (case, "")
             arguments = [a.replace("{tmp}", scratch) for a in case]
             shown = " ".join(a if len(a) < 60 else a[:20] + "..." for a in arguments)
             result = run(command + arguments, timeout=30)
@@ -56,6 +58,8 @@ def check(args, command):
                 fail(f"[{shown}] expected one line '{args.name}...: error: ...' on stderr", result)
             if len(lines[0]) > 400:
                 fail(f"[{shown}] an error line of {len(lines[0])} characters", result)
+            if words not in lines[0]:
+                fail(f"[{shown}] the error line does not say {words!r}", result)
             left = [str(p.relative_to(scratch)) for p in Path(scratch).rglob("*")]
             if left:
                 fail(f"[{shown}] wrote {left} into a folder it was not told to write", result)

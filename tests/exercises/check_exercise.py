@@ -15,6 +15,8 @@ and checks the grader's verdict (tests/exercises/CMakeLists.txt runs it for ever
                                                criteria it names, saying what it names
     check_exercise.py beside EXERCISE EXERCISE two solutions graded at once, on the same cores:
                                                each still passes every criterion
+    check_exercise.py late_signal EXERCISE     SIGINT just after the grade's table is printed: the
+                                               grade stands (its exit code, no traceback)
     check_exercise.py handout EXERCISE [DIR]   a handout written to DIR (outside the repository;
                                                by default a temporary folder, removed if all passes)
                                                holds no solution, builds, grades the untouched
@@ -26,6 +28,7 @@ import argparse
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -83,7 +86,8 @@ def exercise_output(*args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["solution", "skeleton", "mutant", "wrong", "beside", "handout", "page"])
+    parser.add_argument("mode", choices=["solution", "skeleton", "mutant", "wrong", "beside", "late_signal", "handout",
+                                         "page"])
     parser.add_argument("exercise", nargs="?", help="the exercise (wrong: the wrong file's name)")
     parser.add_argument("folder", nargs="?", help="handout: where to write it; beside: the second exercise")
     parser.add_argument("--replace", nargs=2, metavar=("OLD", "NEW"), help="mutant: a text replacement")
@@ -122,6 +126,9 @@ def main():
 
     elif args.mode == "beside":
         beside(name, args.folder)
+
+    elif args.mode == "late_signal":
+        late_signal(name)
 
     elif args.mode == "mutant":
         if args.replace:
@@ -193,6 +200,24 @@ def beside(first, second):
         if code != 0 or failed:
             fail(f"{name}'s solution, graded beside {second if name == first else first}, fails {failed}", output)
     print(f"ok: {first} and {second} graded at once: both solutions pass every criterion")
+
+
+def late_signal(name):
+    """SIGINT the moment the grade's last line is out: the grade made stands."""
+    for attempt in range(3):
+        process = subprocess.Popen([str(EXERCISE), "check", name, "--solution", "--quiet"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if " passed, " in line:
+                process.send_signal(signal.SIGINT)
+                break
+        out, err = process.communicate(timeout=300)
+        if process.returncode != 0 or "Traceback" in err:
+            fail(f"SIGINT after the table (try {attempt + 1}): exit {process.returncode}, expected the grade's 0",
+                 "".join(lines) + out + err)
+    print(f"ok: {name}'s grade stands when SIGINT comes just after its table")
 
 
 def handout(name, folder):

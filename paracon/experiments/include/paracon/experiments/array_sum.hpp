@@ -25,7 +25,10 @@ bool runs(const Options& options, Variant variant);
 // Bytes the materialized array of `count` values takes (0 when that variant is not run).
 std::uint64_t bytes_needed(const Options& options, std::uint64_t count);
 // What to say when the materialized array does not fit (for the memory refusals).
-inline const char* memory_advice = "try a smaller SIZE, more ranks, or --variant lazy, which needs no array";
+inline const char* memory_advice = "try a smaller SIZE, or --variant lazy, which needs no array";
+// Under MPI: the ranks of one node share its memory, so more ranks on it need as much in all.
+inline const char* node_memory_advice =
+    "try a smaller SIZE, --variant lazy (which needs no array), or ranks spread over more nodes";
 
 // One variant's run, for the report.
 struct Result {
