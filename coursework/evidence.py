@@ -122,22 +122,30 @@ def together_ranks(processes, working="running", ranks=None):
     return both / span, span * tick
 
 
-def own_cpu(processes, model):
-    """User CPU seconds the kernel gave the program's own code, summed over every thread of every
-    process, as the threads themselves read their CPU clocks at the edges: inside parallel regions
-    and, for MPI and hybrid programs, the rank's serial code outside MPI calls too. System time
-    (page faults: the machine's work, and on a virtual machine as noisy as the first touch of
-    memory) is left out."""
-    total = 0.0
+def own_cpu_of_workers(processes, model):
+    """User CPU seconds the kernel gave the program's own code, for each worker (each thread of an
+    OpenMP or hybrid program, each rank of an MPI one), as the threads themselves read their CPU
+    clocks at the edges: inside parallel regions and, for MPI and hybrid programs, the rank's
+    serial code outside MPI calls too. System time (page faults: the machine's work, and on a
+    virtual machine as noisy as the first touch of memory) is left out."""
+    workers = []
     for p in processes:
+        mine = []
         for t in p.threads:
             exact = t.get("exact", {})
             # a pool thread reports its last region's end only at the next region: what it used
             # since entering it, by its CPU clock, is that region's
-            total += exact.get("user_in_regions", 0.0) + (0.0 if t.get("initial") else exact.get("open_region", 0.0))
+            used = exact.get("user_in_regions", 0.0) + (0.0 if t.get("initial") else exact.get("open_region", 0.0))
             if model != "openmp" and exact.get("user", -1) >= 0:  # the thread that ended the run
-                total += max(0.0, exact["user"] - exact.get("user_in_regions", 0.0) - exact.get("user_in_mpi", 0.0))
-    return total
+                used += max(0.0, exact["user"] - exact.get("user_in_regions", 0.0) - exact.get("user_in_mpi", 0.0))
+            mine.append(used)
+        workers += [sum(mine)] if model == "mpi" else mine
+    return workers
+
+
+def own_cpu(processes, model):
+    """The CPU seconds of the program's own code, summed over its workers (own_cpu_of_workers)."""
+    return sum(own_cpu_of_workers(processes, model))
 
 
 def probe_cpu(processes):
@@ -157,6 +165,43 @@ def asleep(process, tick_share=0.25):
         if own * process.tick >= 0.02 and own >= 0.1 * process.samples and idle > tick_share * own:
             found.append((index, own * process.tick, idle * process.tick))
     return found
+
+
+class KernelView:
+    """What the kernel showed of a run, from outside it (scripts/meter.py): which processes ran the
+    program, and when two or more of its threads or ranks were running or ready to run. Evidence
+    is believed only where it agrees: a file no process of the run could have written is ignored,
+    and no file may claim more time at once than the kernel saw."""
+
+    def __init__(self, meter, binary):
+        self.meter, self.binary = meter, str(binary)
+        self.pids = meter.of_program(binary)
+
+    def ran(self, process):
+        return not self.meter.programs or process.pid in self.pids
+
+    def together_seconds(self, across_ranks):
+        """Seconds at which two or more threads of one process (or, across ranks, two or more
+        processes of the program) were running or ready to run, by the samples."""
+        mine = {pid for pid, (_, exe) in self.meter.programs.items() if exe == self.binary}
+        total, last = 0.0, None
+        for moment, seen in self.meter.samples:
+            step = self.meter.period if last is None else moment - last
+            last = moment
+            if across_ranks:
+                busy = sum(1 for pid, (_, _, running, _) in seen.items() if pid in mine and running >= 1)
+            else:
+                busy = max((running for pid, (_, _, running, _) in seen.items() if pid in mine), default=0)
+            total += step if busy >= 2 else 0.0
+        return total
+
+
+def claimed_together_seconds(processes, across_ranks):
+    """The seconds the evidence says two or more threads (ranks) ran their own code at once."""
+    if across_ranks:
+        share, span = together_ranks(processes)
+        return share * span
+    return max((ticks_where(p, "running") * p.tick for p in processes), default=0.0)
 
 
 KINDS = {

@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import tomllib
 from dataclasses import dataclass
@@ -35,10 +36,12 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "scripts"))
 import grade  # noqa: E402
+import gradebook  # noqa: E402
 import markers  # noqa: E402
+import sandbox  # noqa: E402
 import runner  # noqa: E402  the scripts' command line and whole-file writes
 
-WORK = ROOT / "work"
+WORK = Path(os.environ.get("PARACON_WORK", ROOT / "work"))  # where students' files go (tests move it)
 SOURCE_LIMIT = 1 << 20  # bytes: every program of the course is under 50 KiB
 
 
@@ -137,13 +140,25 @@ def worker_span(exercise):
     return f"{low} to {high} {unit}" if low != high else f"{low} {unit[:-1] if low == 1 else unit}"
 
 
+def shown(path):
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def start(exercise, force):
     target = exercise.work
+    if target.exists() and not target.is_file():
+        raise UsageError(f"{shown(target)} exists and is not a file: move it away first")
     if target.exists() and not force:
-        raise UsageError(f"{target.relative_to(ROOT)} exists: your work is kept (--force writes the skeleton over it)")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(exercise.skeleton())
-    print(f"wrote {target.relative_to(ROOT)}: the skeleton of {exercise.id}\n")
+        raise UsageError(f"{shown(target)} exists: your work is kept (--force writes the skeleton over it)")
+    blocking = next((p for p in reversed(target.parents) if p.exists() and not p.is_dir()), None)
+    if blocking:
+        raise UsageError(f"{shown(blocking)} is a file, where the folder for {target.name} must be")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        runner.write_whole(target, exercise.skeleton())
+    except OSError as e:
+        raise UsageError(f"cannot write {shown(target)}: {e.strerror}") from None
+    print(f"wrote {shown(target)}: the skeleton of {exercise.id}\n")
     print(show(exercise))
 
 
@@ -159,7 +174,7 @@ def ensure_builds(exercise, solution):
             subprocess.run([str(ROOT / "scripts" / "setup"), preset], check=True)
 
 
-def check(exercise, file, solution, json_path, quiet, seed=None):
+def check(exercise, file, solution, json_path, quiet, seed=None, sandboxed=True, require_sandbox=False):
     if solution and exercise.bughunt:  # the reference fix: the file without its bug, built as a student's
         source = ROOT / "build" / "coursework-fixes" / exercise.source.name
         source.parent.mkdir(parents=True, exist_ok=True)
@@ -176,19 +191,24 @@ def check(exercise, file, solution, json_path, quiet, seed=None):
             raise UsageError(f"{source} is not a file this user can read")
         if source.stat().st_size > SOURCE_LIMIT or b"\0" in source.read_bytes():
             raise UsageError(f"{source} is not a source file: binary, or larger than {SOURCE_LIMIT >> 20} MiB")
+    if require_sandbox:
+        ok, why = sandbox.check()
+        if not ok:
+            raise UsageError(f"no sandbox here, and --require-sandbox: {why}")
     ensure_builds(exercise, solution)
     log = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))
     log(f"grading {source} ({exercise.id})")
-    grader = grade.Grader(exercise, source, solution, log, seed)
+    grader = grade.Grader(exercise, source, solution, log, seed, sandboxed)
     criteria = grader.grade()
     # The grade is made: a signal from now on changes nothing (it would otherwise end the process
     # with the table printed and no verdict, or an exit status of its own).
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, signal.SIG_IGN)
-    shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
-    print(grade.table(exercise, shown, criteria, grader.seed))
+    shown_source = shown(source)
+    notes = grader.sandbox.notes if grader.sandbox else []
+    print(grade.table(exercise, shown_source, criteria, grader.seed, grader.sandbox_note, notes))
     if json_path:
-        report = grade.results_json(exercise, shown, criteria, grader.seed)
+        report = grade.results_json(exercise, shown_source, criteria, grader.seed, grader.sandbox_note, notes)
         runner.write_whole(json_path, json.dumps(report, indent=1) + "\n")
     return 0 if all(c.passed for c in criteria) else 1
 
@@ -209,37 +229,200 @@ def index():
 HANDOUT_SKIP = {".git", "work", "bench", ".ci", "__pycache__"}  # and every build*/
 
 
-def handout(folder):
+def handout(folder, assign=None):
     """A standalone tree for students: every program replaced by its skeleton (so nothing in it
     holds a solution), the bug hunts as their buggy versions, the shared library, the graders,
-    the checks, the exercise texts, and a build without the project's tests."""
-    target = Path(folder).resolve()
+    the checks, the exercise texts, and a build without the project's tests. It is made beside
+    the target under a hidden name and renamed into place when whole: an interrupted handout
+    leaves nothing, and no solution is ever copied, not even for a moment (the programs are
+    written as their skeletons, never copied and then replaced)."""
+    target = Path(folder).absolute()
+    blocking = next((p for p in [target, *target.parents] if p.exists() and not p.is_dir()), None)
+    if blocking:
+        raise UsageError(f"{blocking} is a file, not a folder" if blocking == target else
+                         f"{blocking} is a file, where a folder for the handout must be")
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"{target} exists and is not empty")
-    if target.is_relative_to(ROOT):
+    if target.resolve().is_relative_to(ROOT):
         raise UsageError("write the handout outside the repository")
+    parent = next((p for p in target.parents if p.exists()), Path("/"))
+    if not os.access(parent, os.W_OK | os.X_OK) or str(parent).startswith(("/proc", "/sys")):
+        raise UsageError(f"cannot write the handout under {parent}")
     every = exercises()
     solutions = {e.source.resolve() for e in every.values()}
 
     def ignore(directory, names):
         here = Path(directory)
         skipped = {n for n in names if n in HANDOUT_SKIP or n.startswith("build") or n.endswith(".pyc")}
+        skipped |= {n for n in names if (here / n).resolve() in solutions}  # written as skeletons below
         if here == ROOT / "tests":  # the graders' checks only
             skipped |= {n for n in names if n not in ("check_program.py", "checks", "scrape")}
         if here == ROOT / "tests" / "scrape":
             skipped |= {n for n in names if n != "bookshop.py"}
         return skipped
 
-    shutil.copytree(ROOT, target, ignore=ignore)
-    for e in every.values():
-        copy = target / e.source.relative_to(ROOT)
-        copy.write_text(e.skeleton())
-    # Programs with no exercise (hybrid/where) stay as they are: they are not solutions.
-    leftovers = [p for p in solutions if not (target / p.relative_to(ROOT)).exists()]
-    assert not leftovers, leftovers
-    patch_handout_build(target)
-    (target / "EXERCISES.md").write_text(page())
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        making = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as e:
+        raise UsageError(f"cannot write the handout under {target.parent}: {e.strerror}") from None
+    try:
+        tree = making / "tree"
+        shutil.copytree(ROOT, tree, ignore=ignore)
+        for e in every.values():
+            copy = tree / e.source.relative_to(ROOT)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(e.skeleton())
+        # Programs with no exercise (hybrid/where) stay as they are: they are not solutions.
+        leftovers = [p for p in solutions if not (tree / p.relative_to(ROOT)).exists()]
+        assert not leftovers, leftovers
+        patch_handout_build(tree)
+        (tree / "EXERCISES.md").write_text(page())
+        chosen = [every[n] for n in assign] if assign else list(every.values())
+        (tree / "README.md").write_text(handout_readme(chosen))
+        classroom(tree, chosen)
+        if target.exists():
+            target.rmdir()  # empty: checked above
+        tree.rename(target)
+    except BaseException:
+        shutil.rmtree(making, ignore_errors=True)
+        raise
+    shutil.rmtree(making, ignore_errors=True)
     print(f"wrote {target}: {len(every)} exercises' skeletons, no solution")
+    return 0
+
+
+def handout_readme(chosen):
+    names = ", ".join(f"`{e.id}`" for e in chosen)
+    return f"""# Parallelism and concurrency: the exercises
+
+Each exercise is a program with its lesson cut out: you write the parallel construct the
+notebook cell is about, and the grader proves your program correct, really parallel (from inside
+the OpenMP runtime and the MPI library, and from the kernel's own accounting) and free of data
+races. [EXERCISES.md](EXERCISES.md) lists them all, with every task. Assigned here: {names}.
+
+```sh
+scripts/setup && scripts/setup archer      # once: the packages, then the two builds
+scripts/exercise list
+scripts/exercise start openmp-range_sum    # writes work/openmp/range_sum.cpp
+scripts/exercise check openmp-range_sum    # a table of criteria, N passed, N failed
+```
+
+The grader builds and runs your file in a sandbox (bubblewrap): its own user, the system
+read-only, no network, only its own folder writable. Where no sandbox can start, the grade says
+so in its first line.
+
+## For instructors
+
+- **A whole class at once:** `scripts/exercise grade-all EXERCISE CLASS_FOLDER [--jobs N]`, with
+  one folder (or one file) per student, named after the student: each is graded in a sandbox of
+  its own, the table and `results.json` kept beside each submission, and
+  `CLASS_FOLDER/gradebook-EXERCISE.csv` written at the end (a column per criterion, the score, the
+  seconds). Interrupted and run again, it goes on where it stopped. On a SLURM cluster:
+  `jobs/grade-class.sh EXERCISE CLASS_FOLDER` (one array task per submission, then the gradebook).
+- **Gradescope:** `scripts/exercise gradescope EXERCISE OUT` writes `OUT/autograder.zip` (its
+  `setup.sh` installs the packages and builds; its `run_autograder` grades the submission into
+  `results/results.json`). Upload the zip as the assignment's autograder; students submit the one
+  file (`range_sum.cpp`, say).
+- **GitHub Classroom:** `.github/classroom/autograding.json` (one test per assigned exercise:
+  `scripts/exercise check NAME`, passing when every criterion passes) and
+  `.github/workflows/classroom.yml` (the same with GitHub's command grader) are in this tree. Keep
+  the tests of the exercises you assign (`scripts/exercise handout DIR --assign a,b` writes only
+  those).
+"""
+
+
+def classroom(tree, chosen):
+    """GitHub Classroom's autograding: the classic autograding.json and the workflow of its
+    command grader, one test per assigned exercise."""
+    setup = "sudo scripts/setup && sudo scripts/setup archer"
+    tests = [{"name": e.id, "setup": setup if k == 0 else "", "run": f"scripts/exercise check {e.id} --quiet",
+              "input": "", "output": "", "comparison": "included", "timeout": 30, "points": 5}
+             for k, e in enumerate(chosen)]
+    folder = tree / ".github" / "classroom"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "autograding.json").write_text(json.dumps({"tests": tests}, indent=2) + "\n")
+    steps = ["      - uses: actions/checkout@v4",
+             "      - name: set up (packages, builds)",
+             f"        run: {setup}"]
+    for e in chosen:
+        key = e.id.replace("-", "_")
+        steps += [f"      - name: {e.id}", f"        id: {key}",
+                  "        uses: classroom-resources/autograding-command-grader@v1",
+                  "        with:", f"          test-name: {e.id}",
+                  f"          command: scripts/exercise check {e.id} --quiet", "          timeout: 30",
+                  "          max-score: 5"]
+    steps += ["      - name: Autograding Reporter", "        uses: classroom-resources/autograding-grading-reporter@v1",
+              "        env:"]
+    steps += [f"          {e.id.replace('-', '_').upper()}_RESULTS: \"${{{{steps.{e.id.replace('-', '_')}.outputs.result}}}}\""
+              for e in chosen]
+    steps += ["        with:", "          runners: " + ",".join(e.id.replace("-", "_") for e in chosen)]
+    workflow = ["name: Autograding Tests", "on: [push, workflow_dispatch, repository_dispatch]",
+                "permissions:", "  checks: write", "  actions: read", "  contents: read", "jobs:",
+                "  run-autograding-tests:", "    runs-on: ubuntu-latest",
+                "    if: github.actor != 'github-classroom[bot]'", "    steps:"] + steps
+    workflows = tree / ".github" / "workflows"
+    workflows.mkdir(parents=True, exist_ok=True)
+    (workflows / "classroom.yml").write_text("\n".join(workflow) + "\n")
+
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope's run_autograder for {exercise}: the student's file from the submission folder,
+# graded by the handout's grader into results/results.json (Gradescope's format). Gradescope
+# keeps everything under /autograder; AUTOGRADER and HANDOUT move it (for a test).
+set -uo pipefail
+autograder=${{AUTOGRADER:-/autograder}}
+handout=${{HANDOUT:-$autograder/source/handout}}
+results=$autograder/results/results.json
+mkdir -p "$autograder/results"
+file=$autograder/submission/{file}
+if [[ ! -f $file ]]; then # the only {suffix} file of the submission, wherever it lies
+  mapfile -t found < <(find "$autograder/submission" -type f -name '*{suffix}')
+  if ((${{#found[@]}} == 1)); then file=${{found[0]}}; fi
+fi
+if [[ ! -f $file ]]; then
+  printf '{{"score": 0, "output": "no {file} in the submission (submit that one file)", "tests": []}}\n' >"$results"
+  exit 0
+fi
+"$handout/scripts/exercise" check {exercise} --file "$file" --json "$results" --quiet
+if [[ ! -s $results ]]; then
+  printf '{{"score": 0, "output": "the grader could not grade the file", "tests": []}}\n' >"$results"
+fi
+exit 0
+"""
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope's setup.sh: the packages and the two builds of the handout the grader needs.
+set -euo pipefail
+cd /autograder/source/handout
+scripts/setup default
+scripts/setup archer
+"""
+
+
+def gradescope(exercise, folder):
+    """A Gradescope autograder for one exercise: FOLDER/autograder.zip (setup.sh, run_autograder
+    and a handout, which holds no solution), and the same files unpacked beside it."""
+    target = Path(folder).absolute()
+    if target.exists() and any(target.iterdir()):
+        raise UsageError(f"{target} exists and is not empty")
+    handout(target / "handout", [exercise.id])
+    (target / "run_autograder").write_text(RUN_AUTOGRADER.format(exercise=exercise.id, file=exercise.source.name,
+                                                                 suffix=exercise.source.suffix))
+    (target / "setup.sh").write_text(SETUP_SH)
+    for name in ("run_autograder", "setup.sh"):
+        (target / name).chmod(0o755)
+    import zipfile
+    with zipfile.ZipFile(target / "autograder.zip.partial", "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(target.rglob("*")):
+            if path.is_file() and path.name != "autograder.zip.partial":
+                info = zipfile.ZipInfo.from_file(path, path.relative_to(target))
+                info.external_attr = (path.stat().st_mode & 0o777) << 16
+                with open(path, "rb") as f:
+                    z.writestr(info, f.read(), zipfile.ZIP_DEFLATED)
+    (target / "autograder.zip.partial").rename(target / "autograder.zip")
+    print(f"wrote {target / 'autograder.zip'}: Gradescope's autograder for {exercise.id} (upload it as the "
+          "assignment's autograder; students submit one file)")
     return 0
 
 
@@ -295,7 +478,27 @@ def main():
     p.add_argument("--quiet", action="store_true", help="only the table")
     p.add_argument("--seed", type=runner.whole_number(1, 10**9), help="draw the sizes of the correct runs from this "
                                                                       "seed (the report names the seed it drew from)")
+    boxed = p.add_mutually_exclusive_group()
+    boxed.add_argument("--require-sandbox", action="store_true",
+                       help="refuse to grade where no sandbox can start (bubblewrap, user namespaces)")
+    boxed.add_argument("--no-sandbox", action="store_true", help="run the student's code with your rights (your own file)")
+    p = commands.add_parser("grade-all", help="grade a class: one folder or file per student; a gradebook")
+    p.add_argument("name")
+    p.add_argument("folder", help="one folder (or one file) per student, named after the student")
+    p.add_argument("--csv", metavar="FILE", type=runner.output_file,
+                   help="the gradebook (default: FOLDER/gradebook-NAME.csv)")
+    p.add_argument("--jobs", type=runner.whole_number(1, 64), default=gradebook.default_jobs(),
+                   help=f"grades at once (default {gradebook.default_jobs()}: one per two cores)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--task", type=runner.whole_number(0, 10**6), help="grade submission K only (a SLURM array task)")
+    which.add_argument("--collect", action="store_true", help="grade nothing: write the gradebook of what is graded")
+    which.add_argument("--count", action="store_true", help="print how many submissions the folder holds")
+    p.add_argument("--require-sandbox", action="store_true", help="refuse to grade where no sandbox can start")
     p = commands.add_parser("handout", help="write a tree for students, without solutions")
+    p.add_argument("folder")
+    p.add_argument("--assign", help="the exercises its GitHub Classroom tests grade (default: all), comma-separated")
+    p = commands.add_parser("gradescope", help="write a Gradescope autograder for an exercise")
+    p.add_argument("name")
     p.add_argument("folder")
     p = commands.add_parser("skeleton", help="print an exercise's skeleton (or, --serial, its serial mutant)")
     p.add_argument("name")
@@ -321,7 +524,14 @@ def main():
         print(page(), end="")
         return 0
     if args.command == "handout":
-        return handout(args.folder)
+        assign = args.assign.split(",") if args.assign else None
+        for name in assign or []:
+            find(name)
+        return handout(args.folder, assign)
+    if args.command == "gradescope":
+        return gradescope(find(args.name), args.folder)
+    if args.command == "grade-all":
+        return grade_all(find(args.name), args)
     exercise = find(args.name)
     if args.command == "show":
         print(show(exercise))
@@ -335,7 +545,44 @@ def main():
     elif args.command == "check":
         if args.solution and exercise.source.exists() and not markers.blocks(exercise.text()):
             raise UsageError("no solution here (a handout's programs are skeletons)")
-        return check(exercise, args.file, args.solution, args.json, args.quiet, args.seed)
+        return check(exercise, args.file, args.solution, args.json, args.quiet, args.seed, not args.no_sandbox,
+                     args.require_sandbox)
+    return 0
+
+
+def grade_all(exercise, args):
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder of submissions")
+    every = gradebook.submissions(folder, exercise)
+    if args.count:
+        print(len(every))
+        return 0
+    if not every:
+        raise UsageError(f"{folder} holds no submission: a folder or a {exercise.source.suffix} file per student")
+    if args.task is not None and args.task >= len(every):
+        raise UsageError(f"no submission {args.task}: {folder} holds {len(every)} (0 to {len(every) - 1})")
+    if args.require_sandbox:
+        ok, why = sandbox.check()
+        if not ok:
+            raise UsageError(f"no sandbox here, and --require-sandbox: {why}")
+    csv_path = args.csv or folder / f"gradebook-{exercise.id}.csv"
+    log = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    if not args.collect:
+        ensure_builds(exercise, False)
+        extra = ["--require-sandbox"] if args.require_sandbox else []
+        grading = gradebook.Class(exercise, folder, args.jobs, extra, log)
+        chosen = [every[args.task]] if args.task is not None else every
+        try:
+            grading.grade(chosen)
+        except KeyboardInterrupt:
+            kept = sum(1 for s in every if s.graded(exercise.id))
+            print(f"exercise: interrupted: {kept} of {len(every)} graded so far; run it again to go on", file=sys.stderr)
+            return 130
+    if args.task is None:
+        runner.write_whole(csv_path, gradebook.book(exercise, every))
+        graded = sum(1 for s in every if s.graded(exercise.id))
+        print(f"gradebook: {csv_path} ({graded} of {len(every)} submissions graded)")
     return 0
 
 

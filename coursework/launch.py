@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import runner  # noqa: E402  how to launch MPI, Open MPI's settings, stopping a run
 sys.path.insert(0, str(ROOT / "tests"))
 # The checks' capped output (a run that prints for ever is stopped), and how a run ended, in words.
-from checks.common import limit_output, read_capped  # noqa: E402
+from checks.common import exit_status, limit_output, read_capped  # noqa: E402,F401
 
 import evidence  # noqa: E402
 
@@ -95,16 +95,21 @@ def wait_accounted(process, timeout):
             os.close(fd)
 
 
-def run(command, env, timeout, probe_dir=None):
+def run(command, env, timeout, probe_dir=None, preexec=None, cwd=None, meter=None):
     """Runs a command in its own process group; at the time limit, reads from the PMPI probe's
-    status files which ranks were still running, and where, then stops the group."""
+    status files which ranks were still running, and where, then stops the group. `preexec` runs
+    in the child before exec (it must cap the output as limit_output does); `meter` (meter.Meter)
+    watches the run from outside while it runs."""
     start = time.perf_counter()
     # The output goes to files, capped (a program that prints for ever is stopped by SIGXFSZ),
     # never to this process's memory.
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         process = subprocess.Popen(command, stdout=out_file, stderr=err_file, env=env, start_new_session=True,
-                                   preexec_fn=limit_output)
+                                   preexec_fn=preexec or limit_output, cwd=cwd, stdin=subprocess.DEVNULL)
         cpu, hang = 0.0, ""
+        if meter is not None:
+            meter.pid = meter.pid or process.pid
+            meter.__enter__()
         try:
             code, cpu = wait_accounted(process, timeout)
             seconds = time.perf_counter() - start
@@ -115,6 +120,9 @@ def run(command, env, timeout, probe_dir=None):
             code, hang = None, evidence.hang_report(probe_dir) or "no MPI status was recorded"
             seconds = time.perf_counter() - start
             runner.stop(process)
+        finally:
+            if meter is not None:
+                meter.__exit__(None, None, None)
         out, err = (read_capped(f) for f in (out_file, err_file))
     return Outcome(code, out, err, seconds, hang, cpu, process.pid)
 

@@ -5,8 +5,12 @@ NAMES = {"builds": "builds", "correct": "correct", "parallel": "parallel", "race
          "no_hang": "no hang"}
 
 
-def table(exercise, source, criteria, seed=None):
+def table(exercise, source, criteria, seed=None, sandbox="", contained=()):
     lines = [f"{exercise.id}: {source}"]
+    if sandbox:
+        lines.append(sandbox)
+    if contained:
+        lines.append("contained: " + "; ".join(contained))
     if seed is not None:
         lines.append(f"sizes drawn from seed {seed} (--seed {seed} draws them again)")
     lines.append("")
@@ -22,7 +26,7 @@ def table(exercise, source, criteria, seed=None):
     return "\n".join(lines)
 
 
-def results_json(exercise, source, criteria, seed=None):
+def results_json(exercise, source, criteria, seed=None, sandbox="", contained=()):
     """Gradescope's results.json (score, tests with name, score, max_score, status, output), with
     each criterion's evidence."""
     tests = [{"name": NAMES[c.key], "score": 1 if c.passed else 0, "max_score": 1,
@@ -30,4 +34,4 @@ def results_json(exercise, source, criteria, seed=None):
               "output": c.why + (f"\nhint: {c.hint}" if c.passed is False and c.hint else ""),
               "extra_data": c.evidence} for c in criteria]
     return {"score": sum(t["score"] for t in tests), "max_score": len(tests), "exercise": exercise.id,
-            "file": str(source), "seed": seed, "tests": tests}
+            "file": str(source), "seed": seed, "sandbox": sandbox, "contained": list(contained), "tests": tests}

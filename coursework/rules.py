@@ -189,31 +189,44 @@ def strip_literals(line):
     return LITERALS.sub('""', line)
 
 
-def preprocess(build, source, output):
-    """Runs the compile command the build uses for `source` (from compile_commands.json) with -E
-    instead of -c; returns the preprocessed text, or None when there is no such command."""
-    database = Path(build) / "compile_commands.json"
+def compile_entry(build, source):
+    """(the words of the command the build compiles `source` with, the folder it runs in), from
+    the build tree's compile_commands.json; None when it has no such entry."""
     try:
-        entries = json.loads(database.read_text())
+        entries = json.loads((Path(build) / "compile_commands.json").read_text())
     except (OSError, ValueError):
         return None
-    entry = next((e for e in entries if Path(e["file"]).resolve() == Path(source).resolve()), None)
-    if not entry:
-        return None
-    words_ = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
-    command, skip = [], False
-    for word in words_:
+    for entry in entries:
+        if Path(entry["file"]).resolve() == Path(source).resolve():
+            words = shlex.split(entry["command"]) if "command" in entry else list(entry["arguments"])
+            return words, Path(entry.get("directory", build))
+    return None
+
+
+def retarget(words, cwd, replacements, output, objects=None, preprocess=False):
+    """A recorded compile or link command run elsewhere: `output` for its -o, whole words replaced
+    as `replacements` says, an object ending as a key of `objects` replaced by its value, every
+    path relative to `cwd` made absolute, dependency-file options dropped, and with `preprocess`
+    -E instead of -c."""
+    line, skip = [], False
+    for k, word in enumerate(words):
         if skip:
             skip = False
             continue
-        if word in ("-o", "-MF", "-MT", "-MQ"):
+        if word in ("-MF", "-MT", "-MQ"):
             skip = True
             continue
-        if word in ("-c", "-MD", "-MMD"):
+        if word in ("-MD", "-MMD") or (preprocess and word == "-c"):
             continue
-        command.append(word)
-    done = subprocess.run(command + ["-E", "-o", str(output)], capture_output=True, text=True,
-                          cwd=entry.get("directory", build), timeout=120)
-    if done.returncode != 0 or not Path(output).exists():
-        return None
-    return Path(output).read_text(errors="replace")
+        if word == "-o":
+            line += ["-o", output]
+            skip = True
+            continue
+        if word in replacements:
+            word = replacements[word]
+        elif objects and any(word.endswith(end) for end in objects):
+            word = next(v for end, v in objects.items() if word.endswith(end))
+        elif k and not word.startswith("-") and not word.startswith("/") and (Path(cwd) / word).exists():
+            word = str((Path(cwd) / word).resolve())
+        line.append(word)
+    return line + (["-E"] if preprocess else [])

@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
   paracon::Report report("twin_primes", "openmp", cli.json());
   report.print_title("below " + std::to_string(n) + ", " + std::to_string(threads) + " threads");
 
-  // Candidates p = 3, 5, 7, ...: the pair (p, p + 2) counts when both are prime and p + 2 < n.
-  const std::int64_t candidates = static_cast<std::int64_t>((n - 3) / 2);
+  // Candidates p = 3, 5, 7, ... while p + 2 < n, that is p <= n - 3: (n - 4) / 2 of them (n >= 5).
+  const std::int64_t candidates = static_cast<std::int64_t>((n - 4) / 2);
   std::uint64_t count = 0;
   paracon::Stopwatch clock;
   //@ bug

@@ -165,7 +165,7 @@ void on_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data_t
   if (prior && prior->value >= 1 && ended) pop_task();
   if (next && next->value == 1) {
     next->value = 2;
-    push(pp::word(pp::own), true);
+    push(pp::word(pp::own, pp::no_kind, 1), true); // detail 1: an explicit task's code (for the trace)
   }
 }
 

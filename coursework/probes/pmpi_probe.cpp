@@ -91,7 +91,7 @@ struct Call {
       cpu = pp::thread_usage();
       before = pp::get(slot);
       pp::set(slot, pp::word(pp::waiting, pp::mpi, id, from));
-      if (doing) say(doing);
+      if (doing) say(doing), pp::note(slot, doing);
     }
   }
   ~Call() {
@@ -157,9 +157,11 @@ void started_request(const MPI_Request* request) {
   if (*request != MPI_REQUEST_NULL) probe.pending.insert(*request);
 }
 
-// The rank's main thread is registered before MPI starts: the library's start-up is MPI's time.
-pp::Usage starting() {
+// The rank's main thread is registered before MPI starts: the library's start-up is MPI's time
+// (and, for the trace, a call the rank is in).
+pp::Usage starting(Id id, const void* from) {
   if (!pp::current()) pp::thread_slot(true);
+  pp::set(pp::current(), pp::word(pp::waiting, pp::mpi, id, from));
   return pp::thread_usage();
 }
 
@@ -168,18 +170,20 @@ pp::Usage starting() {
 extern "C" {
 
 int MPI_Init(int* argc, char*** argv) {
-  const pp::Usage before = starting();
+  const pp::Usage before = starting(id_MPI_Init, CALLED_FROM);
   const int code = PMPI_Init(argc, argv);
   pp::add_usage(pp::current(), pp::in_mpi, before);
+  pp::set(pp::current(), pp::word(pp::serial));
   started();
   ++probe.calls[id_MPI_Init];
   return code;
 }
 
 int MPI_Init_thread(int* argc, char*** argv, int required, int* provided) {
-  const pp::Usage before = starting();
+  const pp::Usage before = starting(id_MPI_Init_thread, CALLED_FROM);
   const int code = PMPI_Init_thread(argc, argv, required, provided);
   pp::add_usage(pp::current(), pp::in_mpi, before);
+  pp::set(pp::current(), pp::word(pp::serial));
   started();
   ++probe.calls[id_MPI_Init_thread];
   return code;

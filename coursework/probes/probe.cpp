@@ -61,6 +61,25 @@ std::atomic<int> open_regions{0};
 std::atomic<long> too_many{0};
 thread_local Slot* mine = nullptr;
 
+// The tracer's marks: one per change of a slot's word or region, in the order its thread made
+// them (each slot's list is its own thread's; the lock is for the writer at the end).
+struct Mark {
+  std::int64_t t;
+  std::uint64_t word;
+  bool in_region;
+};
+constexpr std::size_t max_marks = 1 << 20; // a thread's first million changes (24 MB)
+struct Tracer {
+  std::mutex lock;
+  std::vector<Mark> marks[max_slots];
+  std::vector<std::pair<std::pair<int, std::size_t>, std::string>> notes; // (slot, mark) -> words
+  long dropped = 0;
+};
+Tracer* tracer() {
+  static Tracer* const made = std::getenv("PARACON_TRACE") && std::getenv("PARACON_PROBE_DIR") ? new Tracer : nullptr;
+  return made;
+}
+
 // A run of consecutive ticks with the same counts: threads in their own code and running (or
 // ready to run), and threads in their own code at all.
 struct Run {
@@ -248,12 +267,86 @@ const char* kind_name(unsigned kind) {
 
 double seconds(std::int64_t ns) { return static_cast<double>(ns) * 1e-9; }
 
+void record(Slot* s) {
+  Tracer* t = tracer();
+  if (!t || !s) return;
+  const Mark m{now_ns(), s->word.load(std::memory_order_relaxed), s->in_region.load(std::memory_order_relaxed)};
+  std::lock_guard hold(t->lock);
+  auto& marks = t->marks[s - slots];
+  if (marks.size() < max_marks) marks.push_back(m);
+  else ++t->dropped;
+}
+
+// The trace: each thread's marks, the places of the code addresses they name, and the notes.
+void write_trace() {
+  Tracer* t = tracer();
+  if (!t) return;
+  const std::string path = std::string(std::getenv("PARACON_PROBE_DIR")) + "/trace-" + std::to_string(getpid()) + ".json";
+  const std::string partial = path + ".partial";
+  std::FILE* out = std::fopen(partial.c_str(), "w");
+  if (!out) return;
+  std::lock_guard hold(t->lock);
+  std::fprintf(out, "{\"pid\": %d, \"rank\": %d, \"dropped\": %ld, \"calls\": [", static_cast<int>(getpid()),
+               sampler.rank, t->dropped);
+  for (unsigned k = 0; k < sampler.call_count; ++k) std::fprintf(out, "%s\"%s\"", k ? ", " : "", sampler.call_names[k]);
+  std::fprintf(out, "],\n \"threads\": [");
+  std::map<std::uintptr_t, Place> places;
+  const int count = std::min(used.load(), max_slots);
+  for (int i = 0; i < count; ++i) {
+    std::fprintf(out, "%s\n  {\"tid\": %ld, \"initial\": %s, \"marks\": [", i ? "," : "", slots[i].tid,
+                 slots[i].initial ? "true" : "false");
+    const auto& marks = t->marks[i];
+    for (std::size_t k = 0; k < marks.size(); ++k) {
+      std::fprintf(out, "%s[%lld, %llu, %d]", k ? ", " : "", static_cast<long long>(marks[k].t),
+                   static_cast<unsigned long long>(marks[k].word), marks[k].in_region ? 1 : 0);
+      const std::uintptr_t address = static_cast<std::uintptr_t>(marks[k].word >> 16);
+      if (address && !places.count(address)) places[address] = place_of(address);
+    }
+    std::fprintf(out, "]}");
+  }
+  std::fprintf(out, "],\n \"places\": {");
+  bool first = true;
+  for (const auto& [address, where] : places) {
+    std::fprintf(out, "%s\"%llu\": [%s, %llu]", first ? "" : ", ", static_cast<unsigned long long>(address),
+                 quoted(where.file).c_str(), static_cast<unsigned long long>(where.offset));
+    first = false;
+  }
+  std::fprintf(out, "},\n \"notes\": [");
+  for (std::size_t k = 0; k < t->notes.size(); ++k)
+    std::fprintf(out, "%s[%d, %zu, %s]", k ? ", " : "", t->notes[k].first.first, t->notes[k].first.second,
+                 quoted(t->notes[k].second).c_str());
+  std::fprintf(out, "]}\n");
+  const bool written = std::fflush(out) == 0 && !std::ferror(out);
+  std::fclose(out);
+  if (written) std::rename(partial.c_str(), path.c_str());
+  else std::remove(partial.c_str());
+}
+
+// The evidence file's room, taken when sampling starts: a program that fills its disk once its
+// work is done (its folder is all it may write) still leaves its evidence.
+constexpr off_t evidence_room = 8 << 20;
+int reserved_fd = -1;
+
+std::string evidence_path() {
+  return std::string(std::getenv("PARACON_PROBE_DIR")) + "/evidence-" + std::to_string(getpid()) + ".json";
+}
+
+void reserve_evidence() {
+  const std::string partial = evidence_path() + ".partial";
+  reserved_fd = open(partial.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (reserved_fd >= 0 && posix_fallocate(reserved_fd, 0, evidence_room) != 0) {
+    close(reserved_fd);
+    reserved_fd = -1;
+  }
+}
+
 void write_evidence() {
   const char* folder = std::getenv("PARACON_PROBE_DIR");
   if (!folder) return;
-  const std::string path = std::string(folder) + "/evidence-" + std::to_string(getpid()) + ".json";
+  const std::string path = evidence_path();
   const std::string partial = path + ".partial";
-  std::FILE* out = std::fopen(partial.c_str(), "w");
+  std::FILE* out = reserved_fd >= 0 ? fdopen(reserved_fd, "w") : std::fopen(partial.c_str(), "w");
+  reserved_fd = -1;
   if (!out) return;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -313,7 +406,9 @@ void write_evidence() {
     writer(out);
   }
   std::fprintf(out, "}\n");
-  const bool written = std::fflush(out) == 0 && !std::ferror(out);
+  bool written = std::fflush(out) == 0 && !std::ferror(out);
+  const long size = std::ftell(out);
+  written = written && size >= 0 && ftruncate(fileno(out), size) == 0; // the room not used goes back
   std::fclose(out);
   if (written) std::rename(partial.c_str(), path.c_str());
   else std::remove(partial.c_str());
@@ -347,13 +442,26 @@ Slot* thread_slot(bool initial) {
   s.registered = thread_usage();
   s.phase.store(s.stat_fd >= 0 ? 1 : 2, std::memory_order_release);
   mine = &s;
+  record(mine);
   return mine;
 }
 
 Slot* current() { return mine; }
 
 void set(Slot* slot, std::uint64_t value) {
-  if (slot) slot->word.store(value, std::memory_order_relaxed);
+  if (!slot) return;
+  slot->word.store(value, std::memory_order_relaxed);
+  record(slot);
+}
+
+bool tracing() { return tracer() != nullptr; }
+
+void note(Slot* slot, const char* text) {
+  Tracer* t = tracer();
+  if (!t || !slot || !text) return;
+  std::lock_guard hold(t->lock);
+  const int index = static_cast<int>(slot - slots);
+  if (!t->marks[index].empty()) t->notes.push_back({{index, t->marks[index].size() - 1}, text});
 }
 
 std::uint64_t get(const Slot* slot) { return slot ? slot->word.load(std::memory_order_relaxed) : word(idle); }
@@ -382,6 +490,7 @@ void set_in_region(Slot* slot, bool inside) {
     slot->region_began.store(static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec);
   }
   slot->in_region.store(inside, std::memory_order_relaxed);
+  record(slot);
 }
 
 void region_opened() { open_regions.fetch_add(1, std::memory_order_relaxed); }
@@ -405,6 +514,7 @@ bool start() {
   std::call_once(sampler.started, [] {
     if (!std::getenv("PARACON_PROBE_DIR")) return;
     sampler.wanted = true;
+    reserve_evidence();
     sampler.start_ns = now_ns();
     sampler.runs.reserve(1 << 16);
     pthread_atfork(nullptr, nullptr, forked_child);
@@ -444,6 +554,7 @@ void finish() {
     sampler.running = false;
     sampler.end_ns = now_ns();
     write_evidence();
+    write_trace();
   });
 }
 

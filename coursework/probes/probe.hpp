@@ -92,6 +92,12 @@ void finish();
 // ("name": value), called by finish() under no lock of ours.
 using Section = void (*)(std::FILE* out);
 void add_section(Section writer);
+// The tracer: with $PARACON_TRACE set (beside $PARACON_PROBE_DIR), every change of a slot's word
+// and of whether it is in a region is kept too, with its time to the nanosecond, and written at
+// the end to $PARACON_PROBE_DIR/trace-<pid>.json (scripts/trace draws it). note() gives words to
+// the thread's latest change (an MPI call's partner and bytes). Without it, nothing is kept.
+bool tracing();
+void note(Slot* slot, const char* text);
 // MPI's rank of this process, when it has one.
 void set_rank(int rank);
 // Names of the MPI calls by detail number, for the evidence file (the PMPI layer's table).

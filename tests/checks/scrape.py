@@ -201,6 +201,7 @@ def check(args, command):
             expected_failures[p] = reason
 
     out = tempfile.mkdtemp(prefix="scrape-", dir=os.getcwd())
+    os.chmod(out, 0o1777)  # the program may run as another user (the grader's sandbox)
     url = url_for(args)
     if args.interrupt:
         return interrupted(args, command + ["--url", url, "--pages", args.pages], out)
