@@ -32,6 +32,15 @@ CASES = {
         ["check", "openmp-range_sum", "--file", "/bin/true"],
         ["handout", "/proc"]],
     "bench": COMMON + [["--json", "{tmp}/missing/figures.json"], ["--json", "{tmp}"]],
+    "cpu": [[], ["--bogus", "--", "true"], ["--"], ["--hz", "0", "--", "true"], ["--hz", "nan", "--", "true"],
+            ["--hz", HUGE, "--", "true"], ["--png", "{tmp}/missing/cpu.png", "--", "true"], ["--png", "{tmp}", "--", "true"],
+            ["--csv", "{tmp}/missing/cpu.csv", "--", "true"], (["--", "no-such-command-here"], "no such command")],
+    "trace": [[], ["--out"], ["--out", "{tmp}/t"], ["--out", "{tmp}/t", "--"], ["--", "true"],
+              ["--out", "/proc/version", "--", "true"], ["--out", "{tmp}/missing/t", "--", "true"],
+              ["--width", "nan", "--out", "{tmp}/t", "--", "true"], ["--width", HUGE, "--out", "{tmp}/t", "--", "true"],
+              (["--out", "{tmp}/t", "--", "no-such-command-here"], "no such command"),
+              (["--out", "{tmp}/t", "--", "/bin/true"], "neither OpenMP nor MPI"),
+              (["--out", "{tmp}/t", "--", "mpiexec", "-n", "2"], "no program")],
 }
 
 
