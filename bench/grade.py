@@ -12,8 +12,10 @@ coursework/exercises/*.toml were set from).
              `cpu_ratio` (exercises whose work is waiting have none)
 
 The second grade is --beside's solution (default openmp-twin_primes, whose two threads compute),
-graded over and over while the measured grade runs. Needs build/ and build-archer/.
-Run:  bench/grade.py [--exercises a,b,...] [--beside NAME] [--repetitions R] [--json FILE]
+graded over and over while the measured grade runs. With --sandbox-cost, each solution is graded
+in the sandbox and without it (--no-sandbox), interleaved, instead: the two grades' seconds,
+their ratio, and whether the verdicts agree. Needs build/ and build-archer/.
+Run:  bench/grade.py [--exercises a,b,...] [--beside NAME | --sandbox-cost] [--repetitions R] [--json FILE]
 """
 import json
 import statistics
@@ -31,12 +33,12 @@ import runner  # noqa: E402
 EXERCISE = ROOT / "scripts" / "exercise"
 
 
-def grade(name, folder, seed):
+def grade(name, folder, seed, *extra):
     """One grade of a solution: (seconds, its results.json)."""
     report = Path(folder) / f"{name}-{time.monotonic_ns()}.json"
     start = time.perf_counter()
-    subprocess.run([str(EXERCISE), "check", name, "--solution", "--quiet", "--json", str(report), "--seed", str(seed)],
-                   capture_output=True, text=True, timeout=900)
+    subprocess.run([str(EXERCISE), "check", name, "--solution", "--quiet", "--json", str(report), "--seed", str(seed),
+                    *extra], capture_output=True, text=True, timeout=900)
     seconds = time.perf_counter() - start
     try:
         return seconds, json.loads(report.read_text())
@@ -79,16 +81,46 @@ def evidence(report):
     return passed, (min(shares) if shares else None), ratio, data.get("waste", {})
 
 
+def verdicts(report):
+    return {t["name"]: t["status"] for t in report["tests"]} if report else None
+
+
+def sandbox_cost(names, args):
+    """Each solution graded in its box and without one, interleaved: seconds, ratio, verdicts."""
+    figures, agree, totals = [], True, [0.0, 0.0]
+    with tempfile.TemporaryDirectory(prefix="bench-grade-") as folder:
+        for name in names:
+            boxed, bare = [], []
+            for _ in range(args.repetitions):
+                boxed.append(grade(name, folder, 11))
+                bare.append(grade(name, folder, 11, "--no-sandbox"))
+            a, b = statistics.median(s for s, _ in boxed), statistics.median(s for s, _ in bare)
+            same = all(verdicts(r) == verdicts(bare[0][1]) and verdicts(r) is not None for _, r in boxed + bare)
+            agree = agree and same
+            totals[0], totals[1] = totals[0] + a, totals[1] + b
+            print(f"{name:22} {a:6.1f} s in the sandbox {b:6.1f} s without ({a / b:.2f}x)  verdicts "
+                  f"{'the same' if same else 'DIFFER'}", flush=True)
+            figures.append((f"{name}: sandbox / none", a / b, "<= 1.5", a / b <= 1.5,
+                            f"{a:.1f} s in the sandbox, {b:.1f} s without; verdicts {'the same' if same else 'differ'}"))
+    figures.append(("every solution: sandbox / none", totals[0] / totals[1], "<= 1.5", totals[0] / totals[1] <= 1.5,
+                    f"{totals[0]:.0f} s in the sandbox, {totals[1]:.0f} s without"))
+    runner.print_figures(figures, args.json)
+    return 0 if agree else 1
+
+
 def main():
     parser = runner.bench_parser(__doc__, repetitions=2)
     parser.add_argument("--exercises", help="comma-separated exercises (default: all)")
     parser.add_argument("--beside", default="openmp-twin_primes", help="the solution graded beside")
+    parser.add_argument("--sandbox-cost", action="store_true", help="each grade in the sandbox against without it")
     args = parser.parse_args()
     every = sorted(p.stem for p in (ROOT / "coursework" / "exercises").glob("*.toml"))
     names = args.exercises.split(",") if args.exercises else every
     unknown = [n for n in names if n not in every]
     if unknown:
         parser.error(f"no exercise {runner.quoted(unknown[0])}")
+    if args.sandbox_cost:
+        return sandbox_cost(names, args)
     rows, figures = [], []
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as folder:
         for name in names:

@@ -503,7 +503,7 @@ def without_waste(g, spec, processes, ranks, threads, ev, most=None):
     if ratio <= limit:
         return [(True, line, "")]
     return [(False, line + f" on the same input (the least of {len(many)} and {len(single)} runs; at most "
-                           f"{limit:.1f}x): work done twice, or waited for busily", "waste")]
+                           f"{limit:g}x): work done twice, or waited for busily", "waste")]
 
 
 def calls_and_bytes(spec, processes, ev):

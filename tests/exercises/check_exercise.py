@@ -464,7 +464,7 @@ def handout(name, folder):
 def gradescope(name, handout, solution):
     """The handout's Gradescope autograder, its run_autograder run against folders laid out as
     Gradescope lays them out (/autograder/submission, /autograder/results), on the handout built
-    here: the solution scores full marks, the skeleton less, an empty submission 0 with a reason."""
+    here: the solution scores full marks, an empty submission 0 with a reason."""
     base = handout.parent / "gradescope"
     if base.exists():
         shutil.rmtree(base)
@@ -477,8 +477,8 @@ def gradescope(name, handout, solution):
                                                                         "work/" in n for n in names):
         fail(f"autograder.zip holds {sorted(names)[:8]}...: setup.sh and run_autograder at its top, no work/")
     file = Path(name.split("-", 1)[1] + ".cpp")
-    for case, text in (("solution", solution.read_text()),
-                       ("skeleton", exercise_output("skeleton", name)), ("empty", None)):
+    # (The skeleton's grade in the handout is above: here the solution, and a submission of nothing.)
+    for case, text in (("solution", solution.read_text()), ("empty", None)):
         autograder = base / case
         (autograder / "submission").mkdir(parents=True)
         if text is not None:
@@ -491,7 +491,7 @@ def gradescope(name, handout, solution):
             fail(f"run_autograder ({case}) wrote no results/results.json (exit {done.returncode})",
                  done.stdout + done.stderr)
         score, most = results.get("score"), results.get("max_score")
-        if (case == "solution" and score != most) or (case == "skeleton" and not score < most) or \
+        if (case == "solution" and score != most) or \
                 (case == "empty" and (score != 0 or "no " not in results.get("output", ""))):
             fail(f"run_autograder ({case}): score {score} of {most}", json.dumps(results)[:2000])
 
