@@ -99,7 +99,7 @@ def intervals(marks):
     return [(a[0], b[0], a[1], a[2]) for a, b in zip(marks, marks[1:]) if b[0] > a[0]]
 
 
-def label(word, in_region, calls, mpi_thread):
+def label(word, calls, mpi_thread):
     """(name, category) of what a thread did while its word was `word`; None for idle."""
     state, kind, detail = word & 3, (word >> 2) & 0x3F, (word >> 8) & 0xFF
     if state == 0:
@@ -159,7 +159,7 @@ def build(files):
             # What it did, merged where one thing went on across marks.
             merged = []
             for k, (begin, end, word, inside) in enumerate(pieces):
-                what = label(word, inside, t["calls"], mpi_thread)
+                what = label(word, t["calls"], mpi_thread)
                 if what is None:
                     continue
                 args = {}
