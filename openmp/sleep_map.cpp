@@ -53,15 +53,14 @@ int main(int argc, char** argv) {
     std::vector<std::uint64_t> results(count);
     if (print) std::printf("-- schedule %s\n", sm::schedule_name(schedule));
     paracon::Stopwatch clock;
+    sm::Sleeps sleeps(options, "Thread", print); // dormir(x), and which thread slept it when
     if (schedule == Schedule::static_blocks) {
       // Contiguous blocks decided before anyone starts.
       //@ task 1: Pool.map with contiguous blocks of the list decided before anyone starts.
       //@ hint: a parallel for with a static schedule.
 #pragma omp parallel for schedule(static) num_threads(threads)
       //@ end
-      for (std::size_t i = 0; i < count; ++i)
-        results[i] =
-            sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
+      for (std::size_t i = 0; i < count; ++i) results[i] = sleeps.dormir(i, omp_get_thread_num());
     } else {
       // One item at a time to whichever thread is free; longest-first visits the items sorted.
       //@ task 2: One item at a time to whichever thread is free, in the order of the loop (for
@@ -71,11 +70,10 @@ int main(int argc, char** argv) {
       //@ end
       for (std::size_t k = 0; k < count; ++k) {
         const std::size_t i = schedule == Schedule::longest_first ? longest_first[k] : k;
-        results[i] =
-            sm::dormir(options.items[i], options.scale, paracon::worker_name(omp_get_thread_num(), "Thread"), print);
+        results[i] = sleeps.dormir(i, omp_get_thread_num());
       }
     }
-    runs.push_back({schedule, clock.seconds(), results});
+    runs.push_back({schedule, clock.seconds(), results, sleeps.spans()});
   }
 
   //////////////////////////////////////////////////////////////////////////////////////////

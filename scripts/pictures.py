@@ -9,15 +9,21 @@ of a hybrid run (what each rank and thread did, and when).
                 OpenMP's three threads on the same sum
     numpy       multi-cpu.png: numpy's sum of np.arange, against array_sum's OpenMP threads
     processes   multi-process.png: three Python processes, against three MPI ranks
+    schedule    parallel_vs_serial.webp: the notebook's sleeps [1, 2, 3, 4] in a serial loop,
+                against two threads under static blocks, a queue (Pool.map's way) and longest-first,
+                drawn from openmp/sleep_map's own JSON: which thread slept each item, and when
     timeline    the hybrid range sum on 2 ranks x 2 threads, from scripts/trace
 
-Writes DIR/cpu-NAME.png (default DIR: docs/) and DIR/timeline-hybrid.png, and prints each
-side's cpus_busy: the CPU seconds of the command per wall second.
+Writes DIR/cpu-NAME.png (default DIR: docs/), DIR/schedule-sleep_map.png and
+DIR/timeline-hybrid.png, and prints each side's cpus_busy: the CPU seconds of the command per
+wall second (for the schedule, each schedule's wall time).
 """
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,23 +55,83 @@ def pairs(python, numpy_python):
     }
 
 
+SCALE = 0.25  # seconds per item unit: the notebook's 10 s loop in 2.5 s
+ITEM_COLOURS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
+
+
+def schedules():
+    """openmp/sleep_map's runs: the serial loop (one thread) and every schedule on two threads,
+    each as (row label, wall seconds, [(thread, item value, start, end)])."""
+    rows = []
+    for threads, only in ((1, "static"), (2, "all")):
+        command = [str(BUILD / "openmp" / "sleep_map"), "--scale", str(SCALE), "--schedule", only, "--json"]
+        done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed (exit code {done.returncode})")
+        report = json.loads(done.stdout)
+        items = [1, 2, 3, 4]
+        for run in report["runs"]:
+            name = "serial loop" if threads == 1 else {"static": "static blocks", "dynamic": "a queue (Pool.map)",
+                                                       "longest-first": "longest first"}[run["schedule"]]
+            spans = [(s["worker"], x, s["start"], s["end"]) for x, s in zip(items, run["spans"])]
+            rows.append((name, threads, run["seconds"], run["predicted"], spans))
+    return rows
+
+
+def draw_schedule(runs, png, width=1000):
+    """A Gantt chart: a row per thread of each run (a gap between runs), a box per item it
+    slept, labelled x for dormir(x), and the run's wall time after its last box."""
+    gnuplot = shutil.which("gnuplot")
+    span = max(seconds for _, _, seconds, _, _ in runs)
+    rows, y = [], 0.0
+    for name, threads, seconds, _, spans in reversed(runs):
+        last = max(spans, key=lambda s: s[3])[0]
+        for t in reversed(range(threads)):
+            rows.append((y, f"{name}, thread {t}", seconds if t == last else None, [s for s in spans if s[0] == t]))
+            y += 1
+        y += 0.5
+    with tempfile.TemporaryDirectory() as folder:
+        boxes, labels, tics = Path(folder) / "boxes.dat", [], []
+        with open(boxes, "w") as f:
+            for y, name, seconds, spans in rows:
+                tics.append(f'"{name}" {y}')
+                for _, x, begin, end in spans:
+                    f.write(f"{(begin + end) / 2:.6f} {y} {(end - begin) / 2:.6f} 0.38 {(x - 1) % len(ITEM_COLOURS)}\n")
+                    labels.append(f'set label "{x}" at {(begin + end) / 2:.6f},{y} center front tc rgb "white"')
+                if seconds is not None:
+                    labels.append(f'set label "{seconds:.2f} s" at {seconds + span * 0.01:.6f},{y} left')
+        palette = ", ".join(f'{k} "{c}"' for k, c in enumerate(ITEM_COLOURS))
+        lines = [f'set terminal pngcairo size {width},{150 + 44 * len(rows)} font ",11" noenhanced',
+                 f'set output "{png}"',
+                 f'set title "dormir(x) for [1, 2, 3, 4] at {SCALE:g} s per unit: a serial loop and 2 OpenMP threads'
+                 f'\\n(a box per item, labelled x; as openmp/sleep_map measured it)" font ",12"',
+                 'set xlabel "seconds since the schedule started"', f"set xrange [0:{span * 1.1:.6f}]",
+                 f"set yrange [-0.7:{rows[-1][0] + 0.7}]", f"set ytics nomirror ({', '.join(tics)})",
+                 "set grid xtics lc rgb '#dddddd'", "set style fill solid 0.9 noborder", "unset key",
+                 "unset colorbox", f"set palette defined ({palette})", f"set cbrange [0:{len(ITEM_COLOURS) - 1}]",
+                 *labels, f'plot "{boxes}" using 1:2:3:4:5 with boxxyerror lc palette']
+        done = subprocess.run([gnuplot], input="\n".join(lines) + "\n", text=True, capture_output=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"gnuplot failed: {' '.join(done.stderr.split())[:300]}")
+
+
 def main():
     parser = runner.Parser(prog="pictures", description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs"), help="the folder for the pictures (default docs/)")
-    parser.add_argument("--only", choices=["threads", "numpy", "processes", "timeline"], action="append",
+    parser.add_argument("--only", choices=["threads", "numpy", "processes", "schedule", "timeline"], action="append",
                         help="draw only this picture (again for more)")
     args = parser.parse_args()
     out = Path(args.out)
     if not out.is_dir() or not os.access(out, os.W_OK | os.X_OK):
         parser.error(f"--out {runner.quoted(args.out)} is not a writable folder")
-    missing = [p for p in ("openmp/range_sum", "openmp/array_sum", "mpi/range_sum", "hybrid/range_sum")
+    missing = [p for p in ("openmp/range_sum", "openmp/array_sum", "openmp/sleep_map", "mpi/range_sum", "hybrid/range_sum")
                if not (BUILD / p).exists()]
     if missing:
         parser.error(f"build/ lacks {', '.join(missing)}: scripts/setup builds it")
     if not shutil.which("gnuplot"):
         parser.error("gnuplot is not installed: scripts/setup installs it")
     numpy_python = runner.numpy_python()
-    chosen = args.only or ["threads", "numpy", "processes", "timeline"]
+    chosen = args.only or ["threads", "numpy", "processes", "schedule", "timeline"]
     for name, (title, sides) in pairs(sys.executable, numpy_python).items():
         if name not in chosen:
             continue
@@ -80,6 +146,13 @@ def main():
         png = out / f"cpu-{name}.png"
         cpu.draw(measured, png, title)
         print(f"{'':10s} {png}")
+    if "schedule" in chosen:
+        runs = schedules()
+        for name, threads, seconds, predicted, _ in runs:
+            print(f"{'schedule':10s} {name + f', {threads} thread' + 's' * (threads > 1):30s} {seconds:.2f} s"
+                  f" (predicted {predicted:.2f} s)")
+        draw_schedule(runs, out / "schedule-sleep_map.png")
+        print(f"{'':10s} {out / 'schedule-sleep_map.png'}")
     if "timeline" in chosen:
         command = [str(ROOT / "scripts" / "trace"), "--out", str(out / "timeline-hybrid"), "--"] + \
             ["env", "OMP_NUM_THREADS=2"] + runner.mpi_launch(2) + [str(BUILD / "hybrid" / "range_sum"), "8e9"]

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <numeric>
 #include <thread>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -59,6 +60,16 @@ std::uint64_t dormir(std::uint64_t x, double scale, const std::string& who, bool
   return x;
 }
 
+Sleeps::Sleeps(const Options& options, std::string worker_word, bool print)
+    : options_(options), word_(std::move(worker_word)), print_(print), spans_(options.items.size()) {}
+
+std::uint64_t Sleeps::dormir(std::size_t i, int worker) {
+  const double start = clock_.seconds();
+  const std::uint64_t x = sleep_map::dormir(options_.items[i], options_.scale, worker_name(worker, word_), print_);
+  spans_[i] = {worker, start, clock_.seconds()};
+  return x;
+}
+
 std::vector<double> durations(const Options& options) {
   std::vector<double> seconds;
   for (std::uint64_t x : options.items) seconds.push_back(static_cast<double>(x) * options.scale);
@@ -107,12 +118,18 @@ void report(Report& report, const Options& options, int workers, const std::vect
     report.add(std::string("seconds_") + schedule_name(run.schedule), run.seconds, schedule_name(run.schedule),
                format_seconds(run.seconds) + " (predicted " + format_seconds(expected) + ", " +
                    (in_time ? "within tolerance" : "OUTSIDE tolerance") + ")");
-    rows.push_back({{"schedule", schedule_name(run.schedule)},
-                    {"seconds", run.seconds},
-                    {"predicted", expected},
-                    {"limit", limit},
-                    {"in_time", in_time},
-                    {"results_in_order", in_order}});
+    Json row = {{"schedule", schedule_name(run.schedule)},
+                {"seconds", run.seconds},
+                {"predicted", expected},
+                {"limit", limit},
+                {"in_time", in_time},
+                {"results_in_order", in_order}};
+    if (!run.spans.empty()) {
+      Json spans = Json::array();
+      for (const Span& s : run.spans) spans.push_back({{"worker", s.worker}, {"start", s.start}, {"end", s.end}});
+      row["spans"] = std::move(spans); // in input order: item i slept on spans[i].worker
+    }
+    rows.push_back(std::move(row));
     if (why.empty() && !in_order)
       why = std::string(schedule_name(run.schedule)) + ": the results are not the items in order";
     if (why.empty() && !in_time)

@@ -17,6 +17,30 @@ def makespan(seconds, order, workers):
     return max(free)
 
 
+def check_spans(run, seconds, workers, result):
+    """The schedule as it ran (the Gantt chart's data): every item slept once, as long as it
+    asked, on one of the workers, within the run; no worker slept two items at once; static
+    blocks went where the block rule says."""
+    spans, name = run["spans"], run["schedule"]
+    if len(spans) != len(seconds):
+        fail(f"{name}: {len(spans)} spans for {len(seconds)} items", result)
+    owners = {i: r for r, (b, e) in enumerate(expected_parts(len(seconds), workers, "split")) for i in range(b, e)}
+    busy = {}
+    for i, (s, want) in enumerate(zip(spans, seconds)):
+        if not 0 <= s["worker"] < workers:
+            fail(f"{name}: item {i} slept on worker {s['worker']}, not one of {workers}", result)
+        if s["end"] - s["start"] < want * 0.99 or s["start"] < 0 or s["end"] > run["seconds"] + 1e-3:
+            fail(f"{name}: item {i} slept from {s['start']} to {s['end']} s: not {want} s within the run", result)
+        if name == "static" and s["worker"] != owners[i]:
+            fail(f"{name}: item {i} slept on worker {s['worker']}, its block is worker {owners[i]}'s", result)
+        busy.setdefault(s["worker"], []).append((s["start"], s["end"], i))
+    for worker, items in busy.items():
+        items.sort()
+        for (_, end, i), (start, _, j) in zip(items, items[1:]):
+            if start < end:
+                fail(f"{name}: worker {worker} slept items {i} and {j} at once", result)
+
+
 def check(args, command):
     result, report = run_json(command)
     items = parse_bases(args.items)
@@ -40,5 +64,7 @@ def check(args, command):
             fail(f"{r['schedule']}: {r['seconds']} s, less than the {expected} s its sleeps need", result)
         if not r["results_in_order"] or not r["in_time"]:
             fail(f"{r['schedule']}: results out of order or late", result)
+        if "spans" in r:
+            check_spans(r, seconds, w, result)
     print(f"ok: {len(report['runs'])} schedules on {w} workers, each within its prediction: "
           + ", ".join(f"{r['schedule']} {r['seconds']:.3f}/{r['predicted']:.3f} s" for r in report["runs"]))

@@ -41,11 +41,36 @@ double predicted(Schedule schedule, const std::vector<double>& seconds, int work
 // longest-processing-time schedule.
 double best(const std::vector<double>& seconds, int workers);
 
-// One schedule's run: its wall time and the values the map returned, in input order.
+// When and where one item slept: the worker's number and seconds since its schedule started.
+struct Span {
+  int worker = -1;
+  double start = 0, end = 0;
+};
+
+// One schedule's sleeps as they happen: dormir(x) for item i on a worker, remembering when and
+// where (for the schedule's picture, a Gantt chart). The clock starts at construction; workers
+// may sleep distinct items at once.
+class Sleeps {
+public:
+  Sleeps(const Options& options, std::string worker_word, bool print);
+  std::uint64_t dormir(std::size_t i, int worker);
+  const std::vector<Span>& spans() const { return spans_; }
+
+private:
+  const Options& options_;
+  std::string word_;
+  bool print_;
+  Stopwatch clock_;
+  std::vector<Span> spans_;
+};
+
+// One schedule's run: its wall time, the values the map returned, in input order, and, where
+// they were recorded, each item's span.
 struct Run {
   Schedule schedule;
   double seconds;
   std::vector<std::uint64_t> results;
+  std::vector<Span> spans = {};
 };
 
 // Fills the report with every run against its prediction, the serial sum and the best
