@@ -11,6 +11,7 @@ import decimal
 import json
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -171,10 +172,12 @@ def command(model, experiment, args, ranks=1, threads=1):
 
 def run(model, experiment, args, ranks=1, threads=1, timeout=900):
     """Runs a program; returns its JSON report, with "wall_seconds" (launch included) and
-    "exit_code" added. Raises RuntimeError when it prints no JSON or outlives `timeout`. A run
+    "exit_code" added, and "cpu_seconds" and "cpus_busy": the CPU time of the command and every
+    process it waited for (the kernel's count, launcher and ranks included), and that per wall
+    second. Raises RuntimeError when it prints no JSON or outlives `timeout`. A run
     cut short (the time limit, Ctrl-C) is ended by stop(): no rank or session file left."""
     line, env = command(model, experiment, args, ranks, threads)
-    start = time.perf_counter()
+    start, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     with subprocess.Popen(line, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                           start_new_session=True) as process:
         try:
@@ -184,12 +187,13 @@ def run(model, experiment, args, ranks=1, threads=1, timeout=900):
             if isinstance(e, subprocess.TimeoutExpired):
                 raise RuntimeError(f"{' '.join(line)}: did not end within {timeout} s") from None
             raise
-    wall = time.perf_counter() - start
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
     try:
         report = json.loads(stdout)
     except json.JSONDecodeError:
         raise RuntimeError(f"{' '.join(line)}: exit {process.returncode}, no JSON: {stderr.strip()[:300]}") from None
-    report.update(wall_seconds=wall, exit_code=process.returncode)
+    report.update(wall_seconds=wall, exit_code=process.returncode, cpu_seconds=cpu, cpus_busy=cpu / wall)
     return report
 
 

@@ -33,6 +33,7 @@ import contextlib
 import csv
 import io
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -340,7 +341,7 @@ def summarise(run, reports, summary):
     valid = bool(reports) and all(r.get("valid") and not r.get("exit_code") for r in reports)
     if not timed or len(timed) < len(reports):
         failed = next((r for r in reports if "error" in r or not r.get("valid")), reports[0] if reports else {})
-        return {"valid": False, "seconds": None, "spread": None, "report": failed, "samples": [],
+        return {"valid": False, "seconds": None, "spread": None, "report": failed, "samples": [], "cpus_busy": None,
                 "result": failed.get("error") or failed.get("failure", "?")}
     seconds = runner.median(timed)
     middle = min(timed, key=lambda r: abs(r["seconds"] - seconds))
@@ -348,8 +349,9 @@ def summarise(run, reports, summary):
         result = summary(middle) if valid else middle.get("failure", "did not validate")
     except (KeyError, TypeError, ZeroDivisionError) as e:
         result, valid = f"report without {e}", False
+    busy = [r["cpus_busy"] for r in timed if "cpus_busy" in r]
     return {"valid": valid, "seconds": seconds, "spread": runner.spread(timed), "report": middle, "result": result,
-            "samples": [r["seconds"] for r in timed]}
+            "samples": [r["seconds"] for r in timed], "cpus_busy": statistics.median(busy) if busy else None}
 
 
 def speedup_of(run, row, base):
@@ -442,7 +444,7 @@ def main():
             "experiment": run.experiment, "model": run.model, "mode": run.mode, "workers": run.workers,
             "ranks_x_threads": f"{run.workers // run.threads}x{run.threads}" if run.model == "hybrid" else "",
             "oversubscribed": run.workers > CORES, "result": row["result"], "valid": row["valid"],
-            "seconds": seconds, "spread": row["spread"], "samples": row["samples"],
+            "seconds": seconds, "spread": row["spread"], "samples": row["samples"], "cpus_busy": row["cpus_busy"],
             "repetitions": args.repetitions if EXPERIMENTS[run.experiment][4] == COMPUTE else min(args.repetitions, 2),
             "speedup": speedup, "speedup_flag": flag, "python_seconds": python,
             "python_equivalent": run.twin_label if python else "",
@@ -467,13 +469,14 @@ def main():
     if not quiet:
         if progress:
             print(" " * 70, end="\r", file=sys.stderr)
-        headers = ["experiment", "model", "mode", "workers", "result", "valid", "seconds", "spread", "speedup",
+        headers = ["experiment", "model", "mode", "workers", "result", "valid", "seconds", "spread", "CPUs", "speedup",
                    "python (the notebook's code)", "C++/Python"]
         lines = [[t["experiment"], t["model"], t["mode"],
                   f"{t['workers']}{'*' if t['oversubscribed'] else ''}"
                   + (f" ({t['ranks_x_threads']})" if t["ranks_x_threads"] else ""), t["result"],
                   "yes" if t["valid"] else "NO", f"{t['seconds']:.4f}" if t["seconds"] is not None else "-",
                   f"{t['spread']:.0%}" if t["spread"] is not None else "-",
+                  f"{t['cpus_busy']:.2f}" if t["cpus_busy"] is not None else "-",
                   f"{t['speedup']:.2f}{FLAGS.get(t['speedup_flag'], '')}" if t["speedup"] else "-",
                   f"{t['python_seconds']:.2f} s{'~' if t['python_scaled_from'] else ''}  {t['python_equivalent']}"
                   if t["python_seconds"] else "",
@@ -484,6 +487,9 @@ def main():
         print(f"\nseconds: the program's own timing (MPI: the slowest rank, launch excluded), the median of "
               f"{args.repetitions} runs after an untimed one\n         (waits: of {min(args.repetitions, 2)} runs); "
               f"spread: (max - min) / median of those runs.")
+        print("CPUs:    CPUs kept busy: the CPU seconds of the whole command (launcher, ranks, threads) per wall second"
+              "\n         of it, the median. The launch counts: short MPI runs read low while mpirun starts the ranks;"
+              "\n         MPI ranks waiting in a collective poll, and keep a CPU busy. scripts/cpu draws one run over time.")
         print("speedup: work per second against 1 worker of the same model and mode (replicate: W workers do W sums,"
               "\n         so flat wall time is a speedup of W). * more workers than this machine's "
               f"{CORES} cores.")

@@ -1,7 +1,9 @@
 """tour: the table's arithmetic, from the samples it reports: every row validated, its seconds the
 median of its samples (as many as asked), its spread (max - min) / median; each speedup the base
 row's median over its own, times the work; a speedup above the worker count always flagged, and
-one nearer to 1 than the two spreads flagged as noise."""
+one nearer to 1 than the two spreads flagged as noise; the CPUs each row kept busy no more than
+the machine has, and OpenMP's sleeping threads less than half of one (MPI's ranks poll while they wait in a
+collective for a rank still asleep: they keep CPUs busy)."""
 import json
 import statistics
 
@@ -32,6 +34,11 @@ def check(args, command):
         median = statistics.median(samples)
         if abs(r["seconds"] - median) > 1e-12 or abs(r["spread"] - (max(samples) - min(samples)) / median) > 1e-9:
             fail(f"{name}: seconds {r['seconds']} and spread {r['spread']} are not those of {samples}", result)
+        busy = r["cpus_busy"]
+        if busy is None or not 0 < busy <= tour["cores"] * 1.05:
+            fail(f"{name}: {busy} CPUs busy, on a machine of {tour['cores']}", result)
+        if r["experiment"] == "sleep_map" and r["model"] == "openmp" and busy > 0.5:
+            fail(f"{name}: {busy:.2f} CPUs busy while it sleeps (sleeping needs no core)", result)
         base = next(b for b in rows if (b["experiment"], b["model"], b["mode"], b["workers"])
                     == (r["experiment"], r["model"], r["mode"], 1))
         work = r["workers"] if r["mode"] == "replicate" else 1
