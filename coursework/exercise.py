@@ -449,6 +449,7 @@ def page():
              "correct, really parallel (from inside the OpenMP runtime and the MPI library, not",
              "from what it prints) and free of data races. Each bug hunt is a program that passes",
              "its author's tests and is wrong: find the bug, fix it, and the grader checks the fix.", "",
+             "<!-- not run: set-up, a skeleton written and a grade; the coursework tests grade every exercise -->",
              "```sh",
              "scripts/setup && scripts/setup archer      # once: packages, then the two builds",
              "scripts/exercise list",
