@@ -76,7 +76,15 @@ void read_team_early(int, char**, char** environment) {
   }
 }
 
+// A shared object (SimGrid's smpirun loads the MPI programs as one) may have no .preinit_array:
+// there it runs as its library initialiser, which the MPI-only programs it builds can afford.
+#ifdef PARACON_SHARED_OBJECT
+__attribute__((constructor)) void read_team_first(int argc, char** argv, char** environment) {
+  read_team_early(argc, argv, environment); // glibc gives initialisers the process's arguments
+}
+#else
 __attribute__((section(".preinit_array"), used)) void (*const read_team_first)(int, char**, char**) = read_team_early;
+#endif
 
 // The team OMP_NUM_THREADS asks for, refused with the options' words, or nothing.
 std::optional<std::string> team_refusal() {
