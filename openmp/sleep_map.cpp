@@ -52,8 +52,7 @@ int main(int argc, char** argv) {
   for (Schedule schedule : options.schedules) {
     std::vector<std::uint64_t> results(count);
     if (print) std::printf("-- schedule %s\n", sm::schedule_name(schedule));
-    paracon::Stopwatch clock;
-    sm::Sleeps sleeps(options, "Thread", print); // dormir(x), and which thread slept it when
+    sm::Sleeps sleeps(options, "Thread", print); // dormir(x), and which thread slept it when; the clock starts
     if (schedule == Schedule::static_blocks) {
       // Contiguous blocks decided before anyone starts.
       //@ task 1: Pool.map with contiguous blocks of the list decided before anyone starts.
@@ -73,7 +72,7 @@ int main(int argc, char** argv) {
         results[i] = sleeps.dormir(i, omp_get_thread_num());
       }
     }
-    runs.push_back({schedule, clock.seconds(), results, sleeps.spans()});
+    runs.push_back({schedule, sleeps.seconds(), results, sleeps.spans()});
   }
 
   //////////////////////////////////////////////////////////////////////////////////////////

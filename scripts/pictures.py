@@ -55,6 +55,7 @@ def pairs(python, numpy_python):
     }
 
 
+ITEMS = [1, 2, 3, 4]  # the notebook's my_list
 SCALE = 0.25  # seconds per item unit: the notebook's 10 s loop in 2.5 s
 ITEM_COLOURS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860"]
 
@@ -64,16 +65,16 @@ def schedules():
     each as (row label, wall seconds, [(thread, item value, start, end)])."""
     rows = []
     for threads, only in ((1, "static"), (2, "all")):
-        command = [str(BUILD / "openmp" / "sleep_map"), "--scale", str(SCALE), "--schedule", only, "--json"]
+        command = [str(BUILD / "openmp" / "sleep_map"), "--items", ",".join(map(str, ITEMS)), "--scale", str(SCALE),
+                   "--schedule", only, "--json"]
         done = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS=str(threads)))
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed (exit code {done.returncode})")
         report = json.loads(done.stdout)
-        items = [1, 2, 3, 4]
         for run in report["runs"]:
             name = "serial loop" if threads == 1 else {"static": "static blocks", "dynamic": "a queue (Pool.map)",
                                                        "longest-first": "longest first"}[run["schedule"]]
-            spans = [(s["worker"], x, s["start"], s["end"]) for x, s in zip(items, run["spans"])]
+            spans = [(s["worker"], x, s["start"], s["end"]) for x, s in zip(ITEMS, run["spans"])]
             rows.append((name, threads, run["seconds"], run["predicted"], spans))
     return rows
 
@@ -103,7 +104,7 @@ def draw_schedule(runs, png, width=1000):
         palette = ", ".join(f'{k} "{c}"' for k, c in enumerate(ITEM_COLOURS))
         lines = [f'set terminal pngcairo size {width},{150 + 44 * len(rows)} font ",11" noenhanced',
                  f'set output "{png}"',
-                 f'set title "dormir(x) for [1, 2, 3, 4] at {SCALE:g} s per unit: a serial loop and 2 OpenMP threads'
+                 f'set title "dormir(x) for {ITEMS} at {SCALE:g} s per unit: a serial loop and 2 OpenMP threads'
                  f'\\n(a box per item, labelled x; as openmp/sleep_map measured it)" font ",12"',
                  'set xlabel "seconds since the schedule started"', f"set xrange [0:{span * 1.1:.6f}]",
                  f"set yrange [-0.7:{rows[-1][0] + 0.7}]", f"set ytics nomirror ({', '.join(tics)})",

@@ -54,6 +54,7 @@ class Sleeps {
 public:
   Sleeps(const Options& options, std::string worker_word, bool print);
   std::uint64_t dormir(std::size_t i, int worker);
+  double seconds() const { return clock_.seconds(); } // since construction
   const std::vector<Span>& spans() const { return spans_; }
 
 private:
