@@ -56,6 +56,13 @@ SOLO_SHARE = 0.85
 # under CLEAR x the limit needs no second run on one worker (work done twice reads 2x or more).
 WASTE_TRIES = 3
 CLEAR = 0.8
+# A share of "at the same time" under its need but above this part of it is measured again, up to
+# SAME_TIME_TRIES runs in all, until one passes: on a shared machine an unlucky schedule can leave
+# one thread of a team running alone for most of a short region (hybrid-range_sum's solution read
+# 27% at 2x2 beside another grade, 93% to 99% alone), while work that is serialised, or waits its
+# turn, reads under 5% at every run.
+UNLUCKY = 1 / 3
+SAME_TIME_TRIES = 3
 # Parallel regions of two or more threads shorter than this in all hold too few samples to judge.
 MIN_TEAM_SECONDS = 0.01
 
@@ -318,14 +325,19 @@ def watched_evidence(g, spec, ev):
     if not g.script:  # the timeline of this very run, for a file that fails
         g.trace_hint = "scripts/trace --out trace -- " + ("env " if g.model != "mpi" else "") + \
             g.describe(spec.get("args", []), ranks, threads)
-    watched = g.watched(spec, ranks, threads)
-    outcome, processes = watched
-    if outcome.code is None:
-        return [(False, f"the run with the probes hung: {outcome.hang}", "")]
-    if not processes:
-        return [(False, f"the probes saw no {'OpenMP runtime' if g.model == 'openmp' else 'rank'} finish "
-                        f"({exit_status(outcome.code)})", "serial")]
-    findings = same_time(g, spec, processes, ranks, threads, waiting, ev)
+    for attempt in range(SAME_TIME_TRIES):
+        outcome, processes = g.watched(spec, ranks, threads)
+        if outcome.code is None:
+            return [(False, f"the run with the probes hung: {outcome.hang}", "")]
+        if not processes:
+            return [(False, f"the probes saw no {'OpenMP runtime' if g.model == 'openmp' else 'rank'} finish "
+                            f"({exit_status(outcome.code)})", "serial")]
+        findings, borderline = same_time(g, spec, processes, ranks, threads, waiting, ev)
+        if attempt:
+            ev["same_time_runs"] = attempt + 1
+        failed = sum(ok is False for ok, _, _ in findings)
+        if not failed or failed > borderline:
+            break
     findings += agreement(g, processes, outcome, waiting, ev)
     if not waiting and not spec.get("no_waste"):
         # measured once when the run already failed: measuring it again would change no verdict
@@ -337,9 +349,11 @@ def watched_evidence(g, spec, ev):
 
 
 def same_time(g, spec, processes, ranks, threads, waiting, ev):
+    """(findings, how many of them failed by a share of at least UNLUCKY of its need)."""
     working = "own" if waiting else "running"
     doing = "were in their own code" if waiting else "ran their own code"
     findings = []
+    borderline = 0
     ev["together"] = []
     if g.model in ("openmp", "hybrid"):
         need = spec.get("share", 0.25)
@@ -372,6 +386,7 @@ def same_time(g, spec, processes, ranks, threads, waiting, ev):
             if share >= need:
                 findings.append((True, line, ""))
             else:
+                borderline += share >= UNLUCKY * need
                 sites = evidence.waits([p], g.source_map())
                 findings.append((False, line + waited_words(sites, "threads"), site_kind(sites)))
     if g.model in ("mpi", "hybrid"):
@@ -392,9 +407,10 @@ def same_time(g, spec, processes, ranks, threads, waiting, ev):
         elif share >= need:
             findings.append((True, line, ""))
         else:
+            borderline += share >= UNLUCKY * need
             sites = evidence.waits(processes, g.source_map())
             findings.append((False, line + waited_words(sites, "ranks"), site_kind(sites) or "mpi"))
-    return findings
+    return findings, borderline
 
 
 def waited_words(sites, who):
