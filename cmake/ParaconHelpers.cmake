@@ -8,6 +8,8 @@ if(_paracon_mpiexec_version MATCHES "Open ?MPI|OpenRTE")
   set(PARACON_MPI_FLAVOUR "Open MPI")
 elseif(_paracon_mpiexec_version MATCHES "HYDRA|MPICH")
   set(PARACON_MPI_FLAVOUR "MPICH")
+elseif(_paracon_mpiexec_version MATCHES "SimGrid")
+  set(PARACON_MPI_FLAVOUR "SimGrid SMPI")
 else()
   set(PARACON_MPI_FLAVOUR "unknown MPI")
 endif()
@@ -52,6 +54,18 @@ elseif(PARACON_SANITIZE STREQUAL "thread")
 elseif(PARACON_SANITIZE)
   message(FATAL_ERROR "PARACON_SANITIZE=${PARACON_SANITIZE}: expected address, thread or nothing")
 endif()
+if(PARACON_SMPI)
+  target_compile_definitions(paracon_options INTERFACE PARACON_SHARED_OBJECT) # see paracon/plumbing/cli.cpp
+endif()
+
+# paracon::simulated_sleep: what the experiments' code and the MPI programs link so that, under
+# SMPI, a sleep lasts on the simulated clock (simulation/simulated_sleep.h); nothing elsewhere.
+add_library(paracon_simulated_sleep INTERFACE)
+add_library(paracon::simulated_sleep ALIAS paracon_simulated_sleep)
+if(PARACON_SMPI)
+  target_compile_options(paracon_simulated_sleep INTERFACE
+    -include ${PROJECT_SOURCE_DIR}/simulation/simulated_sleep.h)
+endif()
 
 # paracon_add_program(<model> <experiment> [<source>...]): the binary lands at
 # build/<model>/<experiment>, built from <model>/<experiment>.cpp (or the sources given), and
@@ -63,10 +77,18 @@ function(paracon_add_program model experiment)
   if(NOT sources)
     set(sources ${experiment}.cpp)
   endif()
-  add_executable(${target} ${sources})
+  if(PARACON_SMPI AND model STREQUAL "mpi")
+    # SMPI's launcher loads the program as a shared object (a module), once per simulated rank,
+    # each with globals of its own; still named build-smpi/mpi/<experiment>.
+    add_library(${target} MODULE ${sources})
+    set_target_properties(${target} PROPERTIES PREFIX "" SUFFIX "")
+  else()
+    add_executable(${target} ${sources})
+  endif()
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${experiment}
-    RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/${model})
+    RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/${model}
+    LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/${model})
   paracon_link_program(${target} ${model} ${experiment})
   set_property(GLOBAL APPEND PROPERTY PARACON_${model}_PROGRAMS ${target})
 endfunction()
@@ -79,7 +101,7 @@ function(paracon_link_program target model experiment)
     target_link_libraries(${target} PRIVATE paracon::${experiment})
   endif()
   if(model STREQUAL "mpi" OR model STREQUAL "hybrid")
-    target_link_libraries(${target} PRIVATE paracon::mpi)
+    target_link_libraries(${target} PRIVATE paracon::mpi paracon::simulated_sleep)
   endif()
   if(model STREQUAL "openmp" OR model STREQUAL "hybrid")
     target_link_libraries(${target} PRIVATE OpenMP::OpenMP_CXX)
