@@ -18,13 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import runner  # noqa: E402
-from runner import BUILD  # noqa: E402
-
-
-def copy_bandwidth(message_bytes):
-    env = runner.command("mpi", "pool_map", [], ranks=2)[1]
-    return runner.helper_report(runner.mpi_launch(2) + [str(BUILD / "bench/mpi_copy"), str(message_bytes), "5"],
-                                env, "mpi_copy's message arrived wrong")
 
 
 def main():
@@ -41,7 +34,7 @@ def main():
         "openmp 1": lambda: runner.validated("openmp", "pool_map", program, threads=1),
         "mpi 1": lambda: runner.validated("mpi", "pool_map", program, ranks=1),
         "mpi 2": lambda: runner.validated("mpi", "pool_map", program, ranks=2),
-        "copy": lambda: copy_bandwidth(4 * n),
+        "copy": lambda: runner.mpi_copy(4 * n),
     }, args.repetitions)
 
     def spread(name):

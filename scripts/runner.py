@@ -125,6 +125,14 @@ def helper_report(command, env, wrong):
     return report
 
 
+def mpi_copy(message_bytes, repetitions=5):
+    """bench/mpi_copy's report: the median trip of `message_bytes` from rank 0 to rank 1 of this
+    machine, answered by one byte (seconds, gb_per_s)."""
+    env = command("mpi", "mpi_copy", [], ranks=2)[1]
+    return helper_report(mpi_launch(2) + [str(bench_helper("mpi_copy")), str(message_bytes), str(repetitions)],
+                         env, "mpi_copy's message arrived wrong")
+
+
 def cmake_cache(name, build=BUILD):
     cache = build / "CMakeCache.txt"
     if cache.exists():

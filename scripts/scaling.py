@@ -189,7 +189,12 @@ class Simulations:
         self.program = SMPI_BUILD / "mpi" / experiment
         self.count, self.peak, self.longest, self.wall = 0, 0, 0.0, 0.0
 
-    def seconds(self, arguments, ranks, speed):
+    def seconds(self, arguments, ranks, speed, times=1):
+        """The least simulated time of `times` simulations: each measures every rank's computation
+        here anew, and a neighbour on this machine only ever makes a measurement slower."""
+        return min(self.once(arguments, ranks, speed) for _ in range(times))
+
+    def once(self, arguments, ranks, speed):
         start = time.perf_counter()
         try:
             code, stdout, stderr, peak = self.simulate.run(self.program, arguments + ["--json"], ranks, self.platform,
@@ -231,23 +236,35 @@ def simulated_sweep(args):
         print(f"  measured  {kind} {ranks:4}: {best:.6f} s (best of {len(reports)})", file=sys.stderr)
     best = {(r["kind"], r["ranks"]): r["seconds"] for r in rows}
 
-    sims = Simulations(args.experiment, args.platform)
+    # The simulated node is this machine's: ranks on one node talk at the bandwidth and latency MPI
+    # reaches here between two ranks (bench/mpi_copy: a large message, and a small one each way).
+    import simulate  # scripts/simulate.py
+    large, small = runner.mpi_copy(100_000_000), runner.mpi_copy(8, 20)  # large: beyond the caches
+    latency = small["seconds"] / 2
+    bandwidth = large["bytes"] / max(large["seconds"] - latency, 1e-9)
+    platform = args.out / "platform.xml"
+    if simulate.with_node_links(args.platform, bandwidth, latency, platform) == 0:
+        print(f"  {args.platform.name} has no cluster: its nodes' own links are kept", file=sys.stderr)
+    node_link = {"bandwidth_bytes_per_second": bandwidth, "latency_seconds": latency, "platform": str(platform)}
+    print(f"  calibrated: ranks on one node talk at {bandwidth / 1e9:.2f} GB/s, {latency * 1e6:.2f} us (as here)",
+          file=sys.stderr)
+    sims = Simulations(args.experiment, platform)
     # The simulated core's speed against this machine's: simulated at speed 1, one rank takes the CPU
     # time its code took here (the least of two simulations); the speed makes it the measured time.
-    at_one = min(sims.seconds(arguments(args.strong), 1, 1.0) for _ in range(2))
+    at_one = sims.seconds(arguments(args.strong), 1, 1.0, times=2)
     speed = at_one / best["strong", 1]
     print(f"  calibrated: a simulated core runs {speed:.3f}x as fast as this machine's", file=sys.stderr)
     for kind in ("strong", "weak"):
         for ranks in args.ranks:
             size = sizes[kind](ranks)
-            seconds = sims.seconds(arguments(size), ranks, speed)
+            seconds = sims.seconds(arguments(size), ranks, speed, times=args.repetitions)
             rows.append({"kind": kind, "ranks": ranks, "threads": 1, "workers": ranks, "size": size, "seconds": seconds,
                          "spread": 0.0, "simulated": True, "valid": True})
-            print(f"  simulated {kind} {ranks:4}: {seconds:.6f} s", file=sys.stderr)
+            print(f"  simulated {kind} {ranks:4}: {seconds:.6f} s (least of {args.repetitions})", file=sys.stderr)
     simulated = {(r["kind"], r["ranks"]): r["seconds"] for r in rows if r["simulated"]}
-    two = simulated.get(("strong", 2)) or sims.seconds(arguments(args.strong), 2, speed)
+    two = simulated.get(("strong", 2)) or sims.seconds(arguments(args.strong), 2, speed, times=args.repetitions)
     calibration = {"measured_seconds": best["strong", 2], "simulated_seconds": two,
-                   "ratio": two / best["strong", 2], "speed": speed,
+                   "ratio": two / best["strong", 2], "speed": speed, "node_link": node_link,
                    "one_rank": {"measured_seconds": best["strong", 1], "simulated_seconds": simulated.get(("strong", 1)),
                                 "simulated_seconds_at_speed_1": at_one}}
     simulations = {"count": sims.count, "wall_seconds": round(sims.wall, 3), "longest_wall_seconds": round(sims.longest, 3),

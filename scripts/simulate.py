@@ -127,6 +127,26 @@ def platform_hosts(path):
     return hosts, speed
 
 
+def with_node_links(platform, bandwidth, latency, path):
+    """Writes to `path` the platform with the links inside each of its clusters' nodes (the
+    loopback a rank's message to a rank of the same node crosses) set to `bandwidth` (bytes per
+    second) and `latency` (seconds); returns how many clusters it changed (0: none to change, the
+    file is copied as it was)."""
+    text = Path(platform).read_text()
+    changed = 0
+    old_links = re.compile(r"""\s(?:loopback_bw|loopback_lat)\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+    def node_links(match):
+        nonlocal changed
+        changed += 1
+        tag = old_links.sub("", match.group(0))
+        closing = "/>" if tag.endswith("/>") else ">"
+        return f'{tag[:-len(closing)].rstrip()} loopback_bw="{bandwidth:.6g}Bps" loopback_lat="{latency:.6g}s"{closing}'
+    text = re.sub(r"<cluster\b[^>]*>", node_links, text)
+    Path(path).write_text(text)
+    return changed
+
+
 def program_kind(path):
     """Refuses what smpimain could not load: SMPI needs a shared object, and a program of the
     release build is an executable (it has an interpreter)."""
@@ -232,15 +252,20 @@ def main():
         except Refusal as e:
             print(f"simulate: error: {e}", file=sys.stderr)
             return 2
-        process = subprocess.Popen(line, env=env)
-        # Ctrl-C reaches the simulation too (the terminal's process group); SIGTERM is passed on.
-        signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signal.SIGTERM))
-        while True:
-            try:
-                code = process.wait()
-                break
-            except KeyboardInterrupt:
-                continue
+        # The simulation in a session of its own: Ctrl-C (or SIGTERM) reaches this script alone,
+        # which ends the whole simulation at once and says so, as the project's scripts do.
+        process = subprocess.Popen(line, env=env, start_new_session=True)
+
+        def interrupted(signum, frame):
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, interrupted)
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            print("simulate: interrupted", file=sys.stderr)
+            return 130
     return code if code >= 0 else 128 - code
 
 

@@ -60,9 +60,9 @@ def fail(message, result=None):
     sys.exit(1)
 
 
-def run_json(command):
+def run_json(command, timeout=300):
     """Runs COMMAND --json; it must exit 0 and print one JSON object. Returns (result, report)."""
-    result = run(command + ["--json"])
+    result = run(command + ["--json"], timeout=timeout)
     if result.returncode != 0:
         fail(f"expected exit code 0, got {exit_status(result.returncode)}", result)
     try:

@@ -41,12 +41,34 @@ CASES = {
               (["--out", "{tmp}/t", "--", "no-such-command-here"], "no such command"),
               (["--out", "{tmp}/t", "--", "/bin/true"], "neither OpenMP nor MPI"),
               (["--out", "{tmp}/t", "--", "mpiexec", "-n", "2"], "no program")],
+    # {program}: a program of the SMPI build, which runs when the command line is right.
+    "simulate": [([], "-n RANKS"), ["--bogus", "-n", "2", "{program}"], ["-n"], ["-n", "0", "{program}"],
+                 ["-n", "nan", "{program}"], ["-n", HUGE, "{program}"], ["-n", "-3", "{program}"],
+                 (["-n", "2"], "no program"), (["-n", "2", "{tmp}/none"], "no program"), (["-n", "2", "{tmp}"], "no program"),
+                 (["-n", "2", "/bin/true"], "executable of a real MPI build"), (["-n", "2", "/etc/hostname"], "not a 64-bit ELF"),
+                 (["-n", "2000", "{program}"], "1024 cores"), (["-n", "2", "--platform", "{tmp}/none.xml", "{program}"], "not a readable"),
+                 (["-n", "2", "--platform", "/etc/hostname", "{program}"], "not a readable"),
+                 (["-n", "2", "--platform", "{tmp}", "{program}"], "not a readable"),
+                 ["-n", "2", "--speed", "nan", "{program}"], ["-n", "2", "--speed", "0", "{program}"],
+                 ["-n", "2", "--speed", "-1", "{program}"], ["-n", "2", "--speed", "inf", "{program}"],
+                 ["-n", "2", "--speed", HUGE, "{program}"]],
+    "scaling_simulated": [(["--simulate", "--experiment", "nope"], "invalid choice"),
+                          (["--simulate", "--ranks", "2,4"], "needs 1 rank"),
+                          (["--simulate", "--ranks", "1,2048"], "1024 cores"),
+                          (["--simulate", "--threads", "2"], "ranks of one thread"),
+                          (["--simulate", "--platform", "{tmp}/none.xml"], "not a readable"),
+                          (["--simulate", "--plot-only", "{tmp}/x.csv"], "--plot-only"),
+                          (["--platform", "{tmp}/none.xml"], "goes with --simulate"),
+                          (["--experiment", "pool_map"], "go with --simulate"),
+                          ["--simulate", "--strong", "0"], ["--simulate", "--weak", "nan"],
+                          ["--simulate", "--repetitions", "0"]],
 }
 
 
 def add_arguments(parser):
     parser.add_argument("--cases", choices=sorted(CASES), required=True, help="which table of bad arguments")
     parser.add_argument("--name", required=True, help="the name the script's error lines start with")
+    parser.add_argument("--program", default="", help="what {program} stands for in the cases")
 
 
 def check(args, command):
@@ -55,7 +77,7 @@ def check(args, command):
     with tempfile.TemporaryDirectory() as scratch:
         for case in CASES[args.cases]:
             case, words = case if isinstance(case, tuple) else (case, "")
-            arguments = [a.replace("{tmp}", scratch) for a in case]
+            arguments = [a.replace("{tmp}", scratch).replace("{program}", args.program) for a in case]
             shown = " ".join(a if len(a) < 60 else a[:20] + "..." for a in arguments)
             result = run(command + arguments, timeout=30)
             lines = result.stderr.splitlines()
