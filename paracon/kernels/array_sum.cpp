@@ -29,7 +29,15 @@ bool use_avx2() {
 #endif
 }
 
-constexpr std::size_t huge_page = 2u << 20;
+constexpr std::size_t huge_page = 2u << 20, page = 4096;
+
+// An array of a huge page or more is mapped in whole huge pages (fewer page faults, fewer TLB
+// misses); a smaller one in pages: a huge page for a few values would cost 2 MiB per rank, which
+// adds up when many ranks share a node (or, simulated, one process).
+std::size_t mapped_bytes(std::size_t count) {
+  const std::size_t bytes = count * sizeof(std::int64_t), unit = bytes >= huge_page ? huge_page : page;
+  return (bytes + unit - 1) / unit * unit;
+}
 
 } // namespace
 
@@ -39,11 +47,11 @@ constexpr std::size_t huge_page = 2u << 20;
 #define PARACON_DISPATCH(call) (baseline::call)
 #endif
 
-Buffer::Buffer(std::size_t count) : bytes_((count * sizeof(std::int64_t) + huge_page - 1) / huge_page * huge_page) {
+Buffer::Buffer(std::size_t count) : bytes_(mapped_bytes(count)) {
   if (bytes_ == 0) return;
   void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) throw std::bad_alloc();
-  madvise(memory, bytes_, MADV_HUGEPAGE); // a wish: the kernel may say no, and that is fine
+  if (bytes_ >= huge_page) madvise(memory, bytes_, MADV_HUGEPAGE); // a wish: the kernel may say no
   data_ = static_cast<std::int64_t*>(memory);
 }
 
