@@ -13,10 +13,14 @@ of a hybrid run (what each rank and thread did, and when).
                 against two threads under static blocks, a queue (Pool.map's way) and longest-first,
                 drawn from openmp/sleep_map's own JSON: which thread slept each item, and when
     timeline    the hybrid range sum on 2 ranks x 2 threads, from scripts/trace
+    simulated   (only when asked: it needs the SMPI build, scripts/setup smpi, and takes minutes)
+                every MPI program of scripts/scaling.py --simulate on 1 to 1024 simulated ranks,
+                strong and weak, calibrated on this machine, in one picture; and their table
 
 Writes DIR/cpu-NAME.png (default DIR: docs/), DIR/schedule-sleep_map.png and
 DIR/timeline-hybrid.png, and prints each side's cpus_busy: the CPU seconds of the command per
-wall second (for the schedule, each schedule's wall time).
+wall second (for the schedule, each schedule's wall time); with --only simulated,
+DIR/simulated-scaling.png and a Markdown table of each program's speedups and calibration.
 """
 import json
 import os
@@ -116,10 +120,72 @@ def draw_schedule(runs, png, width=1000):
             raise RuntimeError(f"gnuplot failed: {' '.join(done.stderr.split())[:300]}")
 
 
+SIMULATED_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+
+
+def simulated_studies(repetitions=3):
+    """scripts/scaling.py --simulate's summary of each MPI program it studies (its CSV and plots
+    in build/scaling-simulated/<experiment>/)."""
+    import scaling  # scripts/scaling.py: which programs, and their sizes
+    studies = {}
+    for experiment in scaling.SIMULATED:
+        command = [sys.executable, str(ROOT / "scripts" / "scaling.py"), "--simulate", "--experiment", experiment,
+                   "--repetitions", str(repetitions), "--json"]
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **runner.mpi_environment()))
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command[1:])} failed (exit code {done.returncode})")
+        studies[experiment] = json.loads(done.stdout)
+    return studies
+
+
+def draw_simulated(studies, png):
+    """Two panels: each program's simulated strong speedup (both axes in powers of two), and its
+    weak efficiency, against the ranks."""
+    most = max(p["ranks"] for s in studies.values() for p in s["points"])
+    with tempfile.TemporaryDirectory() as folder:
+        strong, weak = [], []
+        for k, (experiment, study) in enumerate(studies.items()):
+            colour = SIMULATED_COLOURS[k % len(SIMULATED_COLOURS)]
+            for kind, plots, column in (("strong", strong, 2), ("weak", weak, 3)):
+                data = Path(folder) / f"{experiment}-{kind}.dat"
+                points = sorted((p for p in study["points"] if p["simulated"] and p["kind"] == kind),
+                                key=lambda p: p["ranks"])
+                data.write_text("".join(f"{p['ranks']} {p['speedup']} {p['efficiency']}\n" for p in points))
+                plots.append(f'"{data}" using 1:{column} with linespoints pt 7 ps 1 lw 2 lc rgb "{colour}" '
+                             f'title "{experiment}"')
+        lines = ['set terminal pngcairo size 1400,620 font ",11" noenhanced', f'set output "{png}"',
+                 "set multiplot layout 1,2 title \"The MPI programs on 64 nodes x 16 cores of HDR InfiniBand: simulated "
+                 "with SimGrid SMPI, calibrated on this machine\" font \",13\"",
+                 "set grid", "set logscale x 2", f"set xrange [0.8:{most * 1.25}]", 'set xlabel "ranks"',
+                 'set key top left box opaque', "set logscale y 2", f"set yrange [0.4:{most * 1.25}]",
+                 'set title "strong scaling: speedup t(1) / t(p), each at its default size"',
+                 'set ylabel "speedup"', "plot x title \"ideal\" lc rgb \"gray50\" dashtype 3, " + ", ".join(strong),
+                 "unset logscale y", "set yrange [0:1.15]", 'set key bottom left box opaque',
+                 'set title "weak scaling: efficiency t(1) / t(p), p times the work"', 'set ylabel "efficiency"',
+                 "plot 1 title \"ideal\" lc rgb \"gray50\" dashtype 3, " + ", ".join(weak), "unset multiplot"]
+        done = subprocess.run([shutil.which("gnuplot")], input="\n".join(lines) + "\n", text=True, capture_output=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"gnuplot failed: {' '.join(done.stderr.split())[:300]}")
+
+
+def simulated_table(studies):
+    """The studies as a Markdown table: size, calibration, speedups at 64, 256 and 1024 ranks."""
+    rows = ["| program | strong size | 2 ranks: simulated / measured | speedup at 64 | 256 | 1024 | weak efficiency at 1024 |",
+            "|---|---|---|---|---|---|---|"]
+    for experiment, study in studies.items():
+        at = {(p["kind"], p["ranks"]): p for p in study["points"] if p["simulated"]}
+        size = next(p["size"] for p in study["points"] if p["kind"] == "strong")
+        speedups = [f"{at['strong', r]['speedup']:.1f}" if ("strong", r) in at else "-" for r in (64, 256, 1024)]
+        weak = f"{at['weak', 1024]['efficiency']:.2f}" if ("weak", 1024) in at else "-"
+        rows.append(f"| {experiment} | {size:g} | {study['calibration']['ratio']:.2f} | " + " | ".join(speedups) +
+                    f" | {weak} |")
+    return "\n".join(rows)
+
+
 def main():
     parser = runner.Parser(prog="pictures", description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs"), help="the folder for the pictures (default docs/)")
-    parser.add_argument("--only", choices=["threads", "numpy", "processes", "schedule", "timeline"], action="append",
+    parser.add_argument("--only", choices=["threads", "numpy", "processes", "schedule", "timeline", "simulated"], action="append",
                         help="draw only this picture (again for more)")
     args = parser.parse_args()
     out = Path(args.out)
@@ -129,6 +195,8 @@ def main():
                if not (BUILD / p).exists()]
     if missing:
         parser.error(f"build/ lacks {', '.join(missing)}: scripts/setup builds it")
+    if "simulated" in (args.only or []) and not (ROOT / "build-smpi" / "mpi" / "range_sum").exists():
+        parser.error("build-smpi/ lacks the MPI programs: scripts/setup smpi builds them")
     if not shutil.which("gnuplot"):
         parser.error("gnuplot is not installed: scripts/setup installs it")
     numpy_python = runner.numpy_python()
@@ -163,6 +231,11 @@ def main():
         (out / "timeline-hybrid" / "timeline.png").replace(out / "timeline-hybrid.png")
         shutil.rmtree(out / "timeline-hybrid")
         print(f"{'timeline':10s} {out / 'timeline-hybrid.png'}")
+    if "simulated" in (args.only or []):
+        studies = simulated_studies()
+        draw_simulated(studies, out / "simulated-scaling.png")
+        print(simulated_table(studies))
+        print(f"{'simulated':10s} {out / 'simulated-scaling.png'}")
     return 0
 
 

@@ -9,7 +9,10 @@ with nothing but prose between) or is run: with bash -euo pipefail, in a scratch
 entries are links to the repository's own, so that a command writes its files there and not in
 the repository; it must exit 0 within 300 s. Blocks of output (``` or ```text) are not run.
 
-    check_blocks.py ROOT
+A block after `<!-- run in the smpi build -->` needs the SMPI build (build-smpi/): the release
+build's tests leave it, and the smpi preset's tests run those blocks alone (--smpi).
+
+    check_blocks.py ROOT [--smpi]
 """
 import os
 import re
@@ -21,6 +24,7 @@ from pathlib import Path
 
 FENCE = re.compile(r"^```(\w*)\s*$")
 NOT_RUN = re.compile(r"^<!-- not run: (.+?) -->\s*$")
+SMPI = re.compile(r"^<!-- run in the smpi build -->\s*$")
 
 
 def blocks(page):
@@ -30,6 +34,8 @@ def blocks(page):
         marked = NOT_RUN.match(lines[k])
         if marked:
             reason = marked.group(1)
+        elif SMPI.match(lines[k]):
+            reason = SMPI
         fence = FENCE.match(lines[k])
         if fence:
             end = next((j for j in range(k + 1, len(lines)) if lines[j].startswith("```")), len(lines))
@@ -55,6 +61,7 @@ def project_command(text, root):
 
 def main():
     root = Path(sys.argv[1]).resolve()
+    smpi = sys.argv[2:] == ["--smpi"]
     pages = [root / "README.md", root / "coursework" / "EXERCISES.md", *sorted((root / "docs").glob("*.md"))]
     failed, ran, skipped = [], 0, 0
     for page in pages:
@@ -62,7 +69,9 @@ def main():
             where = f"{page.relative_to(root)}:{number}"
             if not project_command(text, root):
                 continue
-            if reason:
+            if (reason is SMPI) != smpi:  # the other build's block
+                continue
+            if reason and reason is not SMPI:
                 skipped += 1
                 continue
             with tempfile.TemporaryDirectory(prefix="paracon-block-") as scratch:
