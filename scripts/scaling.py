@@ -372,8 +372,15 @@ def main():
         args.out = args.out or runner.BUILD / "scaling"
     args.strong = args.strong or strong
     args.weak = args.weak or weak
-    if args.simulate and not (SMPI_BUILD / "mpi" / args.experiment).is_file():
-        parser.error(f"no build-smpi/mpi/{args.experiment}: scripts/setup smpi builds the MPI programs for SMPI")
+    if args.simulate:
+        if not (SMPI_BUILD / "mpi" / args.experiment).is_file():
+            parser.error(f"no build-smpi/mpi/{args.experiment}: scripts/setup smpi builds the MPI programs for SMPI")
+        for needed in (runner.BUILD / "mpi" / args.experiment, runner.BUILD / "bench" / "mpi_copy"):
+            if not needed.is_file():
+                parser.error(f"no build/{needed.relative_to(runner.BUILD)}: the real build calibrates the simulation "
+                             "(scripts/setup builds it)")
+        if args.cores < 2:
+            parser.error(f"--platform: {args.platform.name} has {args.cores} core: the calibration compares 2 ranks")
     try:
         args.out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -172,7 +172,8 @@ def command(program, arguments, ranks, platform=PLATFORM, speed=1.0, folder=None
     """The smpimain command line and its environment, and the hostfile written into `folder`."""
     program = Path(program)
     if not program.is_file():
-        raise Refusal(f"no program {str(program)[:200]!r}: scripts/setup smpi builds build-smpi/mpi/NAME")
+        hybrid = " (the hybrid programs are not in it: SMPI provides MPI_THREAD_SINGLE)" if "hybrid" in program.parts else ""
+        raise Refusal(f"no program {str(program)[:200]!r}: scripts/setup smpi builds build-smpi/mpi/NAME{hybrid}")
     program_kind(program)
     if not (0 < speed < float("inf")):
         raise Refusal(f"--speed {speed}: give a positive number")
