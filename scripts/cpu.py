@@ -113,7 +113,8 @@ def draw(panels, png, title="", size=(1000, 0)):
     gnuplot = shutil.which("gnuplot")
     if not gnuplot:
         return False
-    cpus = sorted({k for _, m in panels for _, busy, _ in m.samples for k in busy}) or [0]
+    # every CPU of the machine, even for a run too short to be sampled (it ended within 20 ms)
+    cpus = sorted({k for _, m in panels for _, busy, _ in m.samples for k in busy} | set(cpu_times()))
     rows = len(cpus) + 1
     width, height = size[0], size[1] or 170 * rows + 80
     with tempfile.TemporaryDirectory() as folder:

@@ -53,6 +53,15 @@ def run(command, timeout=300, env=None):
         return subprocess.CompletedProcess(command, code, read_capped(out), read_capped(err))
 
 
+def with_bookshop(command, folder):
+    """COMMAND with each `{bookshop}` in it the URL template of the bookshop serving from
+    `folder` (tests/scrape/bookshop.py, started by a fixture: its port in folder/port)."""
+    if not folder:
+        return command
+    url = f"http://127.0.0.1:{(Path(folder) / 'port').read_text().strip()}/site/catalogue/page-{{}}.html"
+    return [word.replace("{bookshop}", url) for word in command]
+
+
 def fail(message, result=None):
     print(f"FAIL: {message}")
     if result is not None:

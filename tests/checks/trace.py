@@ -14,7 +14,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from checks.common import exit_status, fail, run
+from checks.common import exit_status, fail, run, with_bookshop
 
 TRACE = Path(__file__).resolve().parents[2] / "scripts" / "trace"
 
@@ -24,6 +24,8 @@ def add_arguments(parser):
     parser.add_argument("--ranks", type=int, help="the rank tracks, each with the --call")
     parser.add_argument("--call", default="MPI_Reduce", help="the MPI call every rank makes")
     parser.add_argument("--width", type=int, default=1200, help="the picture's width given to scripts/trace")
+    parser.add_argument("--threads-seen", type=int, help="one process, with at least this many thread tracks")
+    parser.add_argument("--bookshop", help="the folder of the bookshop whose URL replaces {bookshop} in COMMAND")
 
 
 def png_size(path):
@@ -47,6 +49,7 @@ def nested(events, where):
 def check(args, command):
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "trace"
+        command = with_bookshop(command, args.bookshop)
         result = run([str(TRACE), "--out", str(out), "--width", str(args.width), "--"] + command, timeout=600)
         if result.returncode != 0:
             fail(f"scripts/trace: expected exit code 0, got {exit_status(result.returncode)}", result)
@@ -90,6 +93,11 @@ def check(args, command):
                 fail("the threads' longest regions did not run at the same time: "
                      f"{[(e['ts'], e['dur']) for e in longest]}")
             print(f"ok: {args.threads} thread tracks, each with its parallel region, at the same time")
+        if args.threads_seen:
+            seen = {tid for (pid, tid) in by_thread}
+            if len(names) != 1 or len(seen) < args.threads_seen:
+                fail(f"expected one process with at least {args.threads_seen} thread tracks, the trace has "
+                     f"{sorted(names.values())} with {len(seen)}")
         if args.ranks:
             ranks = sorted(v for v in names.values() if v.startswith("rank "))
             if len(ranks) != args.ranks or len(names) != args.ranks:
