@@ -323,6 +323,18 @@ plot 1 title "ideal" lc rgb "gray50" dashtype 3, \\
     return [out / "speedup.png", out / "efficiency.png"]
 
 
+def failed_run_ends(sweep_of, args):
+    """The sweep's result; a run that could not start or printed no report (a size the program
+    refuses, an argument list too long) ends the study with one line, the program's own error
+    line where it gave one."""
+    try:
+        return sweep_of(args)
+    except (RuntimeError, OSError) as e:
+        text = str(e)
+        said = next((line.strip() for line in text.split("no JSON:", 1)[-1].splitlines() if ": error: " in line), "")
+        sys.exit(f"scaling: a run of {args.experiment} failed: {said or ' '.join(text.split())[:300]}")
+
+
 def main():
     parser = runner.Parser(prog="scaling.py", description=__doc__)
     parser.add_argument("--experiment", choices=sorted(SIMULATED), default="range_sum",
@@ -409,12 +421,12 @@ def main():
     elif args.simulate:
         if 1 not in args.ranks:
             parser.error("the sweep needs 1 rank: speedups are against one worker")
-        rows, calibration, simulations = simulated_sweep(args)
+        rows, calibration, simulations = failed_run_ends(simulated_sweep, args)
         title = args.title or f"{args.experiment} (MPI), simulated with SimGrid SMPI, calibrated on this machine"
     else:
         if 1 not in args.ranks or 1 not in args.threads:
             parser.error("the sweep needs 1 rank and 1 thread: speedups are against one worker")
-        rows = sweep(args)
+        rows = failed_run_ends(sweep, args)
         title = args.title or f"hybrid {args.experiment}"
     serial_fraction = analyse(rows, args.cores, simulated=args.simulate)
     table = io.StringIO(newline="")
