@@ -40,12 +40,14 @@ PLATFORM = ROOT / "simulation" / "cluster.xml"
 MOST_RANKS = 1 << 20
 
 # How SimGrid is told to run: Open MPI's choices of collective algorithm (the simulated cluster
-# runs Open MPI), but a binomial tree for MPI_Bcast, since SimGrid 3.32's Open MPI broadcast
-# takes 40 s of simulation at 1024 ranks where the tree takes 1 s; each rank its own copy of the
-# program's globals (privatization, by loading the program once per rank); only SimGrid's errors
-# on stderr, beside the program's own lines.
+# runs Open MPI), but a binomial tree for MPI_Bcast and MPI_Reduce. SimGrid 3.32's Open MPI
+# broadcast takes 40 s of simulation at 1024 ranks where the tree takes 1 s, and its Open MPI
+# reduction aborts on a single rank ("Actor pid=-1 is gone"). Each rank has its own copy of the
+# program's globals (privatization: the program is loaded once per rank). Only SimGrid's errors
+# reach stderr, beside the program's own lines.
 SETTINGS = ["--cfg=smpi/privatization:1", "--cfg=surf/precision:1e-9", "--cfg=network/model:SMPI",
-            "--cfg=smpi/coll-selector:ompi", "--cfg=smpi/bcast:binomial_tree", "--cfg=smpi/reduce:binomial", "--log=root.thres:error"]
+            "--cfg=smpi/coll-selector:ompi", "--cfg=smpi/bcast:binomial_tree", "--cfg=smpi/reduce:binomial",
+            "--log=root.thres:error"]
 
 UNITS = {"": 1, "k": 1e3, "m": 1e6, "g": 1e9, "t": 1e12, "p": 1e15, "e": 1e18}
 
