@@ -46,6 +46,7 @@ import time
 from pathlib import Path
 
 import runner
+import simulate  # scripts/simulate.py: the simulated cluster
 
 FIELDS = ["kind", "ranks", "threads", "workers", "size", "seconds", "spread", "speedup", "efficiency", "karp_flatt",
           "beyond_cores", "simulated", "valid"]
@@ -105,14 +106,29 @@ def analyse(rows, cores, simulated=False):
     return min(1.0, max(0.0, numerator / denominator))
 
 
-def plot(rows, serial_fraction, cores, out, title):
-    """speedup.png and efficiency.png through gnuplot; returns the files written."""
-    gnuplot = shutil.which("gnuplot")
-    if not gnuplot:
+def plot_data(out):
+    """The folder of the plots' data files, or None (and why) when there is no gnuplot to draw them."""
+    if not shutil.which("gnuplot"):
         print("scaling: gnuplot not found: CSV only (scripts/setup installs gnuplot-nox)", file=sys.stderr)
-        return []
+        return None
     data = out / "plot-data"
     data.mkdir(exist_ok=True)
+    return data
+
+
+def draw(script, out):
+    """Runs a gnuplot script that draws out/speedup.png and out/efficiency.png; returns them."""
+    done = subprocess.run([shutil.which("gnuplot")], input=script, text=True, capture_output=True)
+    if done.returncode != 0:
+        sys.exit(f"scaling: gnuplot failed: {done.stderr.strip()}")
+    return [out / "speedup.png", out / "efficiency.png"]
+
+
+def plot(rows, serial_fraction, cores, out, title):
+    """speedup.png and efficiency.png through gnuplot; returns the files written."""
+    data = plot_data(out)
+    if data is None:
+        return []
     for kind in ("strong", "weak"):
         for beyond in (False, True):
             with open(data / f"{kind}-{'beyond' if beyond else 'within'}.dat", "w") as f:
@@ -154,10 +170,7 @@ plot 1 title "ideal" lc rgb "gray50" dashtype 3, \\
      "{data / 'strong-beyond.dat'}" using 1:3 with points pt 6 ps 1.3 lc rgb "#7f7f7f" title "oversubscribed", \\
      "{data / 'weak-beyond.dat'}" using 1:3 with points pt 4 ps 1.3 lc rgb "#7f7f7f" notitle
 """
-    done = subprocess.run([gnuplot], input=script, text=True, capture_output=True)
-    if done.returncode != 0:
-        sys.exit(f"scaling: gnuplot failed: {done.stderr.strip()}")
-    return [out / "speedup.png", out / "efficiency.png"]
+    return draw(script, out)
 
 
 # --simulate: the MPI programs a simulated cluster shows scaling, and for each what a size means:
@@ -184,8 +197,7 @@ class Simulations:
     checked, and the largest memory and the longest wall time any of them took."""
 
     def __init__(self, experiment, platform):
-        import simulate  # scripts/simulate.py
-        self.simulate, self.experiment, self.platform = simulate, experiment, platform
+        self.experiment, self.platform = experiment, platform
         self.program = SMPI_BUILD / "mpi" / experiment
         self.count, self.peak, self.longest, self.wall = 0, 0, 0.0, 0.0
 
@@ -197,9 +209,9 @@ class Simulations:
     def once(self, arguments, ranks, speed):
         start = time.perf_counter()
         try:
-            code, stdout, stderr, peak = self.simulate.run(self.program, arguments + ["--json"], ranks, self.platform,
+            code, stdout, stderr, peak = simulate.run(self.program, arguments + ["--json"], ranks, self.platform,
                                                            speed, timeout=1800)
-        except self.simulate.Refusal as e:
+        except simulate.Refusal as e:
             sys.exit(f"scaling: {e}")
         wall = time.perf_counter() - start
         self.count, self.wall = self.count + 1, self.wall + wall
@@ -238,7 +250,6 @@ def simulated_sweep(args):
 
     # The simulated node is this machine's: ranks on one node talk at the bandwidth and latency MPI
     # reaches here between two ranks (bench/mpi_copy: a large message, and a small one each way).
-    import simulate  # scripts/simulate.py
     large, small = runner.mpi_copy(100_000_000), runner.mpi_copy(8, 20)  # large: beyond the caches
     latency = small["seconds"] / 2
     bandwidth = large["bytes"] / max(large["seconds"] - latency, 1e-9)
@@ -275,12 +286,9 @@ def simulated_sweep(args):
 def plot_simulated(rows, serial_fraction, out, title):
     """speedup.png and efficiency.png of a simulated study: the simulated points as lines, the
     measured ones beside them in another colour, both axes of the speedup in powers of two."""
-    gnuplot = shutil.which("gnuplot")
-    if not gnuplot:
-        print("scaling: gnuplot not found: CSV only (scripts/setup installs gnuplot-nox)", file=sys.stderr)
+    data = plot_data(out)
+    if data is None:
         return []
-    data = out / "plot-data"
-    data.mkdir(exist_ok=True)
     for kind in ("strong", "weak"):
         for source in ("simulated", "measured"):
             with open(data / f"{kind}-{source}.dat", "w") as f:
@@ -317,10 +325,7 @@ plot 1 title "ideal" lc rgb "gray50" dashtype 3, \\
      "{data / 'strong-measured.dat'}" using 1:3 with points pt 5 ps 1.6 lc rgb "#d62728" title "strong, measured", \\
      "{data / 'weak-measured.dat'}" using 1:3 with points pt 4 ps 1.6 lw 2 lc rgb "#d62728" title "weak, measured"
 """
-    done = subprocess.run([gnuplot], input=script, text=True, capture_output=True)
-    if done.returncode != 0:
-        sys.exit(f"scaling: gnuplot failed: {done.stderr.strip()}")
-    return [out / "speedup.png", out / "efficiency.png"]
+    return draw(script, out)
 
 
 def failed_run_ends(sweep_of, args):
@@ -359,7 +364,6 @@ def main():
             parser.error("--simulate makes its points: --plot-only draws a CSV that exists")
         if args.threads and args.threads != [1]:
             parser.error("--simulate sweeps ranks of one thread: SMPI runs the MPI programs, not the hybrid ones")
-        import simulate  # scripts/simulate.py
         args.platform = args.platform or simulate.PLATFORM
         try:
             hosts, _ = simulate.platform_hosts(args.platform)
@@ -435,8 +439,10 @@ def main():
     for r in rows:
         writer.writerow({k: r.get(k) for k in FIELDS})
     runner.write_whole(args.out / "scaling.csv", table.getvalue())
-    pngs = (plot_simulated if args.simulate else plot)(*((rows, serial_fraction, args.out, title) if args.simulate
-                                                          else (rows, serial_fraction, args.cores, args.out, title)))
+    if args.simulate:
+        pngs = plot_simulated(rows, serial_fraction, args.out, title)
+    else:
+        pngs = plot(rows, serial_fraction, args.cores, args.out, title)
     summary = {"serial_fraction": serial_fraction, "cores": args.cores, "csv": str(args.out / "scaling.csv"),
                "pngs": [str(p) for p in pngs], "points": [{k: r.get(k) for k in FIELDS} for r in rows]}
     if calibration:
